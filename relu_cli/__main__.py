@@ -1,0 +1,5 @@
+"""``python -m relu_cli`` runs the command line."""
+
+from relu_cli.cli import main
+
+main()

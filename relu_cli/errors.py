@@ -1,0 +1,62 @@
+"""Errors relu-cli reports to its user, and the exit statuses they map to."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit statuses, as documented in the README and ``--help``."""
+
+    OK = 0
+    BAD_DATA = 1  # a stream or file held something that is not a number, or a malformed record
+    USAGE = 2  # bad option or argument, missing file, no input on a terminal
+    BROKEN_PIPE = 141  # the reader went away (128 + SIGPIPE), as for `seq` or `cat`
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+
+
+class ReluCliError(Exception):
+    """An error with a one-line message for the user and the exit status it carries."""
+
+    exit_code: ExitCode = ExitCode.BAD_DATA
+
+    def __init__(self, message: str, *, where: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class UsageError(ReluCliError):
+    """The command line itself is wrong (exit 2)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class InputError(ReluCliError):
+    """Bad data at a known place: ``source:line[:column]: message`` (exit 1).
+
+    ``line`` and ``column`` are 1-based; ``column`` is the field number within the record.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str,
+        line: int | None = None,
+        column: int | None = None,
+        text: str | None = None,
+    ) -> None:
+        where = source
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(message, where=where)
+        self.source = source
+        self.line = line
+        self.column = column
+        self.text = text
