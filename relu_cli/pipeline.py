@@ -49,6 +49,8 @@ class Processed:
     outputs: list[list[str]]  # raw fields with each transformed, non-empty cell replaced
     lines: list[int]
     transformed: set[int] = field(default_factory=set)  # 0-based indexes of transformed columns
+    # per transformed column, the numbers read and computed (missing cells left out), for summaries
+    arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
 
 
 class Processor:
@@ -101,6 +103,8 @@ class Processor:
         inputs = [[unquote(raw) for raw in row] for row in rows]
         outputs = [list(row) for row in rows]
         transformed: set[int] = set()
+        arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
+        rows_of: dict[int, list[int]] = {}
         widest = max(map(len, rows), default=0)
         for column in range(widest):
             cells: list[int] = []
@@ -132,19 +136,25 @@ class Processor:
                 transformed.add(column)
             if not cells:
                 continue
-            results = format_floats(self.function(np.array(values, dtype=np.float64)))
-            for i, text in zip(cells, results):
+            read = np.array(values, dtype=np.float64)
+            computed = self.function(read)
+            for i, text in zip(cells, format_floats(computed)):
                 if i not in bad_rows:
                     outputs[i][column] = text
+            arrays[column] = (read, computed)
+            rows_of[column] = cells
         if bad_rows:
             self.tally.skipped += len(bad_rows)
+            for column, (read, computed) in arrays.items():
+                kept = np.array([i not in bad_rows for i in rows_of[column]], dtype=bool)
+                arrays[column] = (read[kept], computed[kept])
             keep = [i for i in range(len(rows)) if i not in bad_rows]
             inputs = [inputs[i] for i in keep]
             outputs = [outputs[i] for i in keep]
             lines = [batch.lines[i] for i in keep]
         else:
             lines = batch.lines
-        return Processed(batch.source, inputs, outputs, lines, transformed)
+        return Processed(batch.source, inputs, outputs, lines, transformed, arrays)
 
     def run(self, batches: Iterator[Batch]) -> Iterator[Processed]:
         for batch in batches:
