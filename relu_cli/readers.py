@@ -19,7 +19,9 @@ from .errors import InputError, UsageError
 #: What relu-cli accepts as a number: decimal or exponent notation with an optional sign, ``.5``,
 #: ``5.``, ``inf``/``infinity`` and ``nan`` in any case. Stricter than Python's ``float()`` on purpose:
 #: no ``1_000``, no non-ASCII digits, no hex.
-NUMBER = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE)
+NUMBER = re.compile(
+    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE | re.ASCII
+)
 _BLANKS = " \t"
 
 WHITESPACE = None  # the delimiter value meaning "runs of spaces and tabs", as awk splits by default
