@@ -52,6 +52,12 @@ class OnError(str, Enum):
     nan = "nan"
 
 
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 # --------------------------------------------------------------------------------------------- streams
 
 
@@ -64,16 +70,28 @@ class Environment:
     stderr: TextIO
     stdin_isatty: bool
     stdout_isatty: bool
+    stderr_isatty: bool = False
+    color: Color = Color.auto
 
     @classmethod
-    def from_sys(cls) -> Environment:
+    def from_sys(cls, color: Color = Color.auto) -> Environment:
         return cls(
             stdin=sys.stdin.buffer,
             stdout=sys.stdout.buffer,
             stderr=sys.stderr,
             stdin_isatty=_isatty(sys.stdin),
             stdout_isatty=_isatty(sys.stdout),
+            stderr_isatty=_isatty(sys.stderr),
+            color=color,
         )
+
+    @property
+    def stdout_color(self) -> bool:
+        return use_color(self.color, self.stdout_isatty)
+
+    @property
+    def stderr_color(self) -> bool:
+        return use_color(self.color, self.stderr_isatty)
 
     def stdin_has_data(self) -> bool:
         """Whether something was piped or redirected in; never blocks on a pipe with nothing yet."""
@@ -111,10 +129,39 @@ def _isatty(stream: IO[Any] | None) -> bool:
         return False
 
 
-def report(stderr: TextIO, message: str, *, kind: str = "error") -> None:
-    """One diagnostic line on stderr: ``relu-cli: error: <where>: <what>``."""
-    stderr.write(f"{PROG}: {kind}: {message}\n")
-    stderr.flush()
+def use_color(choice: Color, isatty: bool) -> bool:
+    """Whether one output stream gets colour; without it, relu-cli writes no escape codes at all.
+
+    ``--color always`` and ``--color never`` decide outright. With ``auto``: ``NO_COLOR`` (any non-empty
+    value) turns colour off; ``FORCE_COLOR`` turns it on, except ``FORCE_COLOR=0`` or ``false``, which turn
+    it off (as Node's supports-color reads them; Rich would read 0 as on); ``TERM=dumb`` turns it off;
+    otherwise a stream gets colour when it is a terminal.
+    """
+    if choice is not Color.auto:
+        return choice is Color.always
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force:
+        return force.lower() not in ("0", "false")
+    return isatty and os.environ.get("TERM") != "dumb"
+
+
+def report(stderr: TextIO, message: str, *, kind: str = "error", color: bool = False) -> None:
+    """One diagnostic line on stderr: ``relu-cli: error: <where>: <what>``.
+
+    With ``color``, the line goes through a Rich console (imported only then) and its label is coloured.
+    """
+    if not color:
+        stderr.write(f"{PROG}: {kind}: {message}\n")
+        stderr.flush()
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stderr, force_terminal=True, color_system="standard", no_color=False)
+    label = "bold red" if kind == "error" else "bold yellow"
+    console.print(Text.assemble(f"{PROG}: ", (f"{kind}:", label), f" {message}"), soft_wrap=True)
 
 
 # ------------------------------------------------------------------------------------------ argv split
@@ -126,7 +173,20 @@ def _is_number(token: str) -> bool:
     return token.strip() == token and parse_number(token) is not None
 
 
-class ValuesFirstCommand(TyperCommand):
+class ColorAwareHelp:
+    """Help text that follows relu-cli's colour rules (``--color`` if given before ``--help``, NO_COLOR,
+    FORCE_COLOR, TERM) instead of Rich's, which keep bold under NO_COLOR and read FORCE_COLOR=0 as on."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from typer import rich_utils
+
+        choice = Color(ctx.params.get("color") or Color.auto)
+        color = use_color(choice, _isatty(sys.stdout))
+        rich_utils.COLOR_SYSTEM, rich_utils.FORCE_TERMINAL = ("auto", True) if color else (None, False)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class ValuesFirstCommand(ColorAwareHelp, TyperCommand):
     """A command whose numeric arguments may be negative: ``relu-cli relu -1 -inf 3`` needs no ``--``.
 
     Before Click parses, every token that is not an option or an option's value is set aside as a VALUE,
@@ -158,7 +218,7 @@ class ValuesFirstCommand(TyperCommand):
         return rest
 
 
-class ReluGroup(TyperGroup):
+class ReluGroup(ColorAwareHelp, TyperGroup):
     """The top-level command; turns every failure into one line on stderr and an exit status."""
 
     def main(  # type: ignore[override]
@@ -191,12 +251,12 @@ def _run_main(call: Any) -> int:
         context = getattr(error, "ctx", None)
         if isinstance(error, ClickUsageError) and context is not None:
             message += f" (see '{context.command_path} --help')"
-        report(sys.stderr, message)
+        report(sys.stderr, message, color=use_color(Color.auto, _isatty(sys.stderr)))
         return error.exit_code
     except Abort:
         return ExitCode.INTERRUPTED
     except ReluCliError as error:
-        report(sys.stderr, str(error))
+        report(sys.stderr, str(error), color=use_color(Color.auto, _isatty(sys.stderr)))
         return error.exit_code
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
@@ -216,19 +276,33 @@ def _silence_stdout() -> None:
 
 # ---------------------------------------------------------------------------------------------- options
 
-EXAMPLES = """
-[bold]Examples[/bold]
+HELP = (
+    "Apply ReLU and leaky ReLU (value or gradient) to numbers from arguments, stdin, CSV/TSV or JSON files."
+    "\n\n"
+    "relu(x) = max(0, x);  leaky_relu(x) = x if x > 0 else slope*x  (slope 0.001 by default).\n"
+    "Gradients: relu'(x) = 1 if x > 0 else 0;  leaky_relu'(x) = 1 if x > 0 else slope (at x = 0 as in "
+    "PyTorch).\n"
+    "NaN in gives NaN out.\n\n"
+    "Exit status: 0 ok, 1 bad data, 2 usage error, 130 interrupted, 141 stdout closed early."
+)
 
-  relu-cli relu -1 0 2.5                          [dim]# numbers as arguments, negatives need no --[/dim]
 
-  seq -5 5 | relu-cli relu | sort -n              [dim]# a filter in a pipeline[/dim]
-
-  relu-cli leaky-relu --slope 0.01 -f data.csv -c x   [dim]# one CSV column, others untouched[/dim]
-
-  relu-cli relu --mode gradient -- -1 0 1         [dim]# derivative: 0 0 1 (0 at the kink)[/dim]
-
-  relu-cli relu -1 2 --format json | jq '.[].output'
-"""
+def _examples(command: str, *, slope: bool) -> str:
+    """The *Examples* section of a help page: real shell lines for ``command``."""
+    examples = [
+        (f"relu-cli {command} -1 0 2.5", "numbers as arguments; negatives need no --"),
+        (f"seq -3 3 | relu-cli {command}", "numbers on stdin, one result per line"),
+        (f"relu-cli {command} -f data.csv -c x,y", "CSV columns x and y; the others pass through"),
+        (
+            f"relu-cli {command} --mode gradient -1 0 1",
+            "the derivative: 0.0 0.0 1.0 (0 at the kink, as in PyTorch)",
+        ),
+        (f"relu-cli {command} -1 2 --format json | jq '.[].output'", "JSON out, into jq"),
+    ]
+    if slope:
+        examples.insert(1, ("relu-cli leaky-relu --slope 0.01 -2 3", "PyTorch's default slope"))
+    lines = "\n\n".join(f"  [dim]# {note}[/dim]\n  {line}" for line, note in examples)
+    return f"\n[bold]Examples[/bold]\n\n{lines}\n"  # the first line is left out of Typer's dedent
 
 
 def _version(value: bool) -> None:
@@ -272,7 +346,7 @@ def _parse_delimiter(text: str | None) -> str | None:
 ValuesArg = Annotated[
     list[str] | None,
     typer.Argument(
-        metavar="[VALUES]...",
+        metavar="VALUES",
         help="Numbers to transform. Negative numbers need no '--'. Without VALUES, reads --file or stdin.",
         show_default=False,
     ),
@@ -286,7 +360,8 @@ FileOpt = Annotated[
         "--file",
         "-f",
         metavar="PATH",
-        help="Read numbers from a text/CSV/TSV file ('-' = stdin). Repeatable.",
+        help="Read numbers from a text, CSV/TSV or JSON file, gzip-compressed or not ('-' = stdin). "
+        "Repeatable.",
         show_default=False,
     ),
 ]
@@ -347,6 +422,24 @@ MaxRowsOpt = Annotated[
         show_default=False,
     ),
 ]
+ColorOpt = Annotated[
+    Color,
+    typer.Option(
+        "--color",
+        is_eager=True,  # so that `--color never --help` applies to the help text too
+        help="Colour in the table and in messages on stderr, decided per stream. auto: on a terminal, unless "
+        "NO_COLOR is set, FORCE_COLOR=0 or TERM=dumb (FORCE_COLOR=1 forces it). never: no escape codes.",
+    ),
+]
+NamesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--names",
+        "-n",
+        help="List the input's columns with their 1-based numbers (for --columns), then exit.",
+        show_default=False,
+    ),
+]
 SlopeOpt = Annotated[
     str,
     typer.Option(
@@ -361,8 +454,8 @@ SlopeOpt = Annotated[
 app = typer.Typer(
     name=PROG,
     cls=ReluGroup,
-    help="Apply ReLU and leaky ReLU (value or gradient) to numbers from arguments, stdin or CSV/TSV files.",
-    epilog=EXAMPLES,
+    help=HELP,
+    epilog=_examples("relu", slope=True),
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -378,15 +471,10 @@ def _main(
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
 ) -> None:
-    """Apply ReLU and leaky ReLU (value or gradient) to numbers from arguments, stdin or CSV/TSV files.
-
-    relu(x) = max(0, x); leaky_relu(x) = x if x > 0 else slope*x. Gradients follow PyTorch: relu'(0) = 0,
-    leaky_relu'(0) = slope. NaN in gives NaN out. Exit status: 0 ok, 1 bad data, 2 usage error,
-    130 interrupted.
-    """
+    """The top level: only --version and --help; the work is done by the commands."""
 
 
-@app.command("relu", cls=ValuesFirstCommand, epilog=EXAMPLES)
+@app.command("relu", cls=ValuesFirstCommand, epilog=_examples("relu", slope=False))
 def relu_command(
     values: ValuesArg = None,
     mode: ModeOpt = Mode.forward,
@@ -397,6 +485,8 @@ def relu_command(
     output_format: FormatOpt = OutputFormat.auto,
     on_error: OnErrorOpt = OnError.fail,
     max_rows: MaxRowsOpt = None,
+    color: ColorOpt = Color.auto,
+    names: NamesOpt = False,
 ) -> None:
     """relu(x) = max(0, x).  Gradient: 1 if x > 0 else 0 (0 at x = 0, as in PyTorch).
 
@@ -415,15 +505,13 @@ def relu_command(
             output_format,
             on_error,
             max_rows,
+            color,
+            names,
         )
     )
 
 
-@app.command(
-    "leaky-relu",
-    cls=ValuesFirstCommand,
-    epilog=EXAMPLES.replace("relu-cli relu -1 0", "relu-cli leaky-relu -1 0"),
-)
+@app.command("leaky-relu", cls=ValuesFirstCommand, epilog=_examples("leaky-relu", slope=True))
 def leaky_relu_command(
     values: ValuesArg = None,
     slope: SlopeOpt = "0.001",
@@ -435,6 +523,8 @@ def leaky_relu_command(
     output_format: FormatOpt = OutputFormat.auto,
     on_error: OnErrorOpt = OnError.fail,
     max_rows: MaxRowsOpt = None,
+    color: ColorOpt = Color.auto,
+    names: NamesOpt = False,
 ) -> None:
     """leaky_relu(x) = x if x > 0 else slope*x  (default slope 0.001).
 
@@ -453,6 +543,8 @@ def leaky_relu_command(
             output_format,
             on_error,
             max_rows,
+            color,
+            names,
         )
     )
 
@@ -475,6 +567,8 @@ class Request:
     output_format: OutputFormat
     on_error: OnError
     max_rows: int | None
+    color: Color = Color.auto
+    names: bool = False  # list the input's columns instead of transforming
 
 
 def _open_inputs(request: Request, env: Environment, stack: ExitStack) -> Iterator[tuple[str, BinaryIO]]:
@@ -515,8 +609,17 @@ def _title(request: Request) -> tuple[str, list[str], tuple[str, str]]:
 
 
 def run(request: Request) -> None:
+    """Carry out a request; an error becomes one stderr line, coloured as ``--color`` says, and a status."""
+    env = Environment.from_sys(request.color)
+    try:
+        _run(request, env)
+    except ReluCliError as error:
+        report(env.stderr, str(error), color=env.stderr_color)
+        raise typer.Exit(error.exit_code) from None
+
+
+def _run(request: Request, env: Environment) -> None:
     """Read, transform and write; errors become :class:`ReluCliError` with their place."""
-    env = Environment.from_sys()
     _check_inputs(request, env)
     delimiter = _parse_delimiter(request.delimiter)
 
@@ -558,13 +661,16 @@ def run(request: Request) -> None:
         if fmt is writers.OutputFormat.table:
             size = shutil.get_terminal_size()
             rows = request.max_rows if request.max_rows is not None else max(10, size.lines - 8)
-            style = writers.TableStyle(title, notes, _use_color(env), size.columns, rows)
+            style = writers.TableStyle(title, notes, env.stdout_color, size.columns, rows)
         return writers.make_writer(fmt, env.stdout, layout, table_style=style, headings=headings)
 
     try:
         with ExitStack() as stack:
             for layout, batches in sources(stack):
                 if first_layout is None:
+                    if request.names:
+                        _list_names(env, layout)
+                        return
                     first_layout = layout
                     columns = None
                     if request.columns is not None:
@@ -600,20 +706,26 @@ def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
     yield from rest
 
 
-def _use_color(env: Environment) -> bool:
-    return env.stdout_isatty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+def _list_names(env: Environment, layout: Layout) -> None:
+    """``--names``: each column's 1-based number and name, as ``csvcut -n`` prints them."""
+    env.stdout.write("".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1)).encode())
+    env.stdout.flush()
 
 
 def _report_tally(env: Environment, tally: Any) -> None:
     if tally.skipped:
         report(
-            env.stderr, f"skipped {tally.skipped} bad record(s); first: {tally.first_problem}", kind="warning"
+            env.stderr,
+            f"skipped {tally.skipped} bad record(s); first: {tally.first_problem}",
+            kind="warning",
+            color=env.stderr_color,
         )
     if tally.replaced:
         report(
             env.stderr,
             f"replaced {tally.replaced} bad value(s) with nan; first: {tally.first_problem}",
             kind="warning",
+            color=env.stderr_color,
         )
 
 

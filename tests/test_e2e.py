@@ -32,15 +32,18 @@ def shell(command: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     )
 
 
-def on_terminal(args: list[str], env: dict[str, str] | None = None, timeout: float = 20) -> tuple[int, str]:
-    """Run relu-cli with stdin, stdout and stderr on a pseudo-terminal; returns (status, screen text)."""
+def on_terminal(
+    args: list[str], env: dict[str, str] | None = None, timeout: float = 20, program: str = RELU_CLI
+) -> tuple[int, str]:
+    """Run relu-cli (or ``program``) with stdin, stdout and stderr on a pseudo-terminal; returns (status,
+    screen text)."""
     controller, terminal = pty.openpty()
     os.set_blocking(controller, False)
     environment = {**os.environ, "COLUMNS": "80", "LINES": "40", "TERM": "xterm-256color", **(env or {})}
     if env is None or "NO_COLOR" not in env:
         environment.pop("NO_COLOR", None)
     process = subprocess.Popen(
-        [RELU_CLI, *args], stdin=terminal, stdout=terminal, stderr=terminal, env=environment, close_fds=True
+        [program, *args], stdin=terminal, stdout=terminal, stderr=terminal, env=environment, close_fds=True
     )
     os.close(terminal)
     chunks: list[bytes] = []
