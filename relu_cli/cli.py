@@ -298,6 +298,7 @@ def _examples(command: str, *, slope: bool) -> str:
             "the derivative: 0.0 0.0 1.0 (0 at the kink, as in PyTorch)",
         ),
         (f"relu-cli {command} -1 2 --format json | jq '.[].output'", "JSON out, into jq"),
+        (f"relu-cli {command} -n -f data.csv.gz", "the columns of a gzip-compressed CSV"),
     ]
     if slope:
         examples.insert(1, ("relu-cli leaky-relu --slope 0.01 -2 3", "PyTorch's default slope"))
@@ -623,7 +624,7 @@ def _run(request: Request, env: Environment) -> None:
     _check_inputs(request, env)
     delimiter = _parse_delimiter(request.delimiter)
 
-    from . import core, pipeline, readers, writers
+    from . import core, pipeline, readers, sniff, writers
 
     function = core.activation(request.function, request.mode.value, request.slope)  # type: ignore[arg-type]
     fmt = writers.OutputFormat(request.output_format.value)
@@ -640,7 +641,8 @@ def _run(request: Request, env: Environment) -> None:
             yield layout, iter([batch])
             return
         inputs = _open_inputs(request, env, stack) if request.files else iter([("<stdin>", env.stdin)])
-        for source, stream in inputs:
+        for source, opened in inputs:
+            stream = sniff.open_input(opened, source)
             explicit = delimiter if delimiter != "whitespace" else readers.WHITESPACE
             reader = readers.TextReader(
                 stream,

@@ -68,8 +68,8 @@ def sniff_delimiter(first_record: str) -> str | None:
 
 
 def delimiter_for_path(path: str) -> str | None:
-    """The delimiter a file's name implies, or None when the name says nothing."""
-    lowered = path.lower()
+    """The delimiter a file's name implies (``data.csv.gz`` too), or None when the name says nothing."""
+    lowered = path.lower().removesuffix(".gz")
     if lowered.endswith(".tsv"):
         return "\t"
     if lowered.endswith(".csv"):
