@@ -298,6 +298,7 @@ def _examples(command: str, *, slope: bool) -> str:
             "the derivative: 0.0 0.0 1.0 (0 at the kink, as in PyTorch)",
         ),
         (f"relu-cli {command} -1 2 --format json | jq '.[].output'", "JSON out, into jq"),
+        (f"echo '[-1, 2.5]' | relu-cli {command}", "JSON in, JSON of the same shape out"),
         (f"relu-cli {command} -n -f data.csv.gz", "the columns of a gzip-compressed CSV"),
     ]
     if slope:
@@ -624,7 +625,7 @@ def _run(request: Request, env: Environment) -> None:
     _check_inputs(request, env)
     delimiter = _parse_delimiter(request.delimiter)
 
-    from . import core, pipeline, readers, sniff, writers
+    from . import core, json_input, pipeline, readers, sniff, writers
 
     function = core.activation(request.function, request.mode.value, request.slope)  # type: ignore[arg-type]
     fmt = writers.OutputFormat(request.output_format.value)
@@ -642,15 +643,19 @@ def _run(request: Request, env: Environment) -> None:
             return
         inputs = _open_inputs(request, env, stack) if request.files else iter([("<stdin>", env.stdin)])
         for source, opened in inputs:
-            stream = sniff.open_input(opened, source)
-            explicit = delimiter if delimiter != "whitespace" else readers.WHITESPACE
-            reader = readers.TextReader(
-                stream,
-                source,
-                delimiter=explicit if delimiter is not None else readers.delimiter_for_path(source),
-                detect_delimiter=delimiter is None and readers.delimiter_for_path(source) is None,
-                header=request.header,
-            )
+            stream, is_json = sniff.open_input(opened, source)
+            reader: readers.TextReader | json_input.JsonReader
+            if is_json:
+                reader = json_input.JsonReader(stream, source)
+            else:
+                explicit = delimiter if delimiter != "whitespace" else readers.WHITESPACE
+                reader = readers.TextReader(
+                    stream,
+                    source,
+                    delimiter=explicit if delimiter is not None else readers.delimiter_for_path(source),
+                    detect_delimiter=delimiter is None and readers.delimiter_for_path(source) is None,
+                    header=request.header,
+                )
             batches = reader.batches()
             first = next(batches, None)
             if first is None or reader.layout is None:
@@ -664,6 +669,8 @@ def _run(request: Request, env: Environment) -> None:
             size = shutil.get_terminal_size()
             rows = request.max_rows if request.max_rows is not None else max(10, size.lines - 8)
             style = writers.TableStyle(title, notes, env.stdout_color, size.columns, rows)
+        if fmt is writers.OutputFormat.text and layout.json_shape:
+            return json_input.JsonTextWriter(env.stdout, layout)
         return writers.make_writer(fmt, env.stdout, layout, table_style=style, headings=headings)
 
     try:

@@ -107,6 +107,7 @@ class Layout:
     header: list[str] | None  # raw header fields, or None when the input has no header
     names: list[str]
     value_list: bool  # a plain list of numbers: arguments, or one headerless column
+    json_shape: str | None = None  # JSON input: "array" or "lines" (NDJSON), which text output keeps
 
     @property
     def width(self) -> int:

@@ -6,14 +6,18 @@ whole input (and counts its lines from the first).
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -52,10 +56,46 @@ def _peekable(stream: BinaryIO) -> io.BufferedReader:
     return io.BufferedReader(cast(io.RawIOBase, stream))
 
 
-def open_input(stream: BinaryIO, source: str) -> BinaryIO:
-    """The bytes to read from ``stream``: decompressed when its name ends in ``.gz`` or its data starts
-    with gzip's magic bytes, so ``data.csv.gz`` and ``gzip -c data.csv | relu-cli relu`` just work."""
+class _Replay(io.RawIOBase):
+    """Bytes already read from a stream, then the rest of that stream."""
+
+    def __init__(self, head: bytes, rest: io.BufferedReader) -> None:
+        self.head = head
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.head[: len(view)] if self.head else self.rest.read1(len(view))
+        self.head = self.head[len(data) :]
+        view[: len(data)] = data
+        return len(data)
+
+
+def _first_visible_byte(stream: io.BufferedReader) -> tuple[io.BufferedReader, bytes]:
+    """The first byte of ``stream`` that is not JSON white space or a byte-order mark (``b""`` when there
+    is none), and a stream that still yields every byte. Blank bytes beyond what one peek shows (a slow
+    producer, or a long run of blank lines) are read and then replayed."""
+    skipped = b""
+    while True:
+        head = stream.peek(1)
+        visible = (head if skipped else head.removeprefix(codecs.BOM_UTF8)).lstrip(b" \t\r\n")
+        if visible or not head:
+            return (io.BufferedReader(_Replay(skipped, stream)) if skipped else stream), visible[:1]
+        skipped += stream.read(len(head))
+
+
+def open_input(stream: BinaryIO, source: str) -> tuple[BinaryIO, bool]:
+    """The bytes to read from ``stream``, and whether they are JSON.
+
+    They are decompressed when the name ends in ``.gz`` or the data starts with gzip's magic bytes, so
+    ``data.csv.gz`` and ``gzip -c data.csv | relu-cli relu`` just work. They are JSON when their first
+    visible character is ``[`` or ``{``, which no number starts with.
+    """
     peekable = _peekable(stream)
     if source.lower().endswith(".gz") or peekable.peek(2).startswith(GZIP_MAGIC):
-        return cast(BinaryIO, GzipInput(cast(BinaryIO, peekable), source))
-    return cast(BinaryIO, peekable)
+        peekable = cast(io.BufferedReader, GzipInput(cast(BinaryIO, peekable), source))
+    peekable, first = _first_visible_byte(peekable)
+    return cast(BinaryIO, peekable), first in (b"[", b"{")

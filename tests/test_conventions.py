@@ -99,7 +99,7 @@ def test_every_help_example_runs(command: list[str], tmp_path: Path) -> None:
     (tmp_path / "data.csv").write_text("x,y,label\n-1,2,a\n3,-4,b\n")
     (tmp_path / "data.csv.gz").write_bytes(gzip.compress(b"x,y,label\n-1,2,a\n"))
     examples = help_examples(command)
-    assert len(examples) >= 6
+    assert len(examples) >= 7
     for example in examples:
         result = shell(example, cwd=tmp_path)
         assert result.returncode == 0, (example, result.stderr)

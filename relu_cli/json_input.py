@@ -1,0 +1,209 @@
+"""JSON input: an array of numbers, an array of objects, or objects one after another (NDJSON).
+
+Each object is a record and its keys are the columns, so ``--columns`` names keys; an array of numbers
+is a value list, like numbers one per line. Values become the fields the rest of relu-cli knows: a number
+as written, ``null`` as a missing (empty) field, a string quoted as in CSV (so one that spells a number
+counts as that number, as in CSV), and ``true``, ``false``, arrays and objects as compact JSON.
+:class:`JsonTextWriter` writes records back in the input's shape, so ``text`` output of JSON is JSON.
+
+Input is parsed value by value as it arrives: NDJSON from a slow producer is answered line by line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import math
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from .errors import InputError
+from .pipeline import Processed
+from .readers import CHUNK_SIZE, WHITESPACE, Batch, Layout, parse_number, unquote
+from .writers import Writer
+
+_BLANK = re.compile(r"[ \t\r\n]*")
+_NUMBER_GOES_ON = ("", *"0123456789.eE+-")  # what may follow a number cut short
+
+
+class JsonNumber(str):
+    """A JSON number kept exactly as written (``NaN`` and ``Infinity`` too, as Python's json reads them)."""
+
+
+_DECODER = json.JSONDecoder(parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=JsonNumber)
+
+
+def compact(value: Any) -> str:
+    """``value`` as one line of JSON, its numbers exactly as they were written."""
+    if isinstance(value, JsonNumber):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(map(compact, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{compact(str(k))}: {compact(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def to_field(value: Any) -> str:
+    """A JSON value as a raw field: null is missing, a string is quoted as in CSV, the rest is JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, JsonNumber):
+        return '"' + value.replace('"', '""') + '"'
+    return compact(value)
+
+
+def to_json(raw: str) -> str:
+    """A raw field back as a JSON token; missing and non-finite values are ``null`` (strict JSON)."""
+    if not raw:
+        return "null"
+    if raw.startswith('"'):
+        return json.dumps(unquote(raw), ensure_ascii=False)
+    number = parse_number(raw)
+    if number is not None:
+        return raw if math.isfinite(number) else "null"
+    if raw in ("true", "false") or raw.startswith(("[", "{")):
+        return raw
+    return json.dumps(raw, ensure_ascii=False)  # text from a delimited input read in the same run
+
+
+class JsonReader:
+    """Records from a byte stream of JSON; like :class:`~relu_cli.readers.TextReader`, :attr:`layout`
+    describes the input once the first batch has been produced."""
+
+    def __init__(self, stream: BinaryIO, source: str, *, chunk_size: int = CHUNK_SIZE) -> None:
+        self.stream = stream
+        self.source = source
+        self.chunk_size = chunk_size
+        self.layout: Layout | None = None
+        self.shape: str | None = None  # "array" or "lines", from the first visible character
+
+    def _error(self, message: str, line: int) -> InputError:
+        return InputError(message, source=self.source, line=line)
+
+    def _values(self) -> Iterator[list[tuple[int, Any]]]:
+        """The top-level values (the elements of a top-level array), with the line each starts on, in lists
+        of what the input has made available."""
+        read = getattr(self.stream, "read1", self.stream.read)
+        decode = codecs.getincrementaldecoder("utf-8-sig")().decode
+        text, pos, line = "", 0, 1  # line is the line number at text[pos]
+        expect = "value"  # inside an array: "first" (a value or ]), "value", "comma" (, or ]), "end"
+        while True:
+            data = read(self.chunk_size)
+            final = not data
+            try:
+                text = text[pos:] + decode(data, final=final)
+            except UnicodeDecodeError as error:
+                bad_line = line + text.count("\n", pos) + data[: error.start].count(b"\n")
+                raise self._error("invalid UTF-8 (relu-cli reads UTF-8 text)", bad_line) from None
+            pos = 0
+            values: list[tuple[int, Any]] = []
+            while True:
+                blank = _BLANK.match(text, pos)
+                assert blank is not None  # the pattern matches the empty string
+                line += text.count("\n", pos, blank.end())
+                pos = blank.end()
+                if pos == len(text):
+                    break
+                char = text[pos]
+                if self.shape is None:
+                    self.shape = "array" if char == "[" else "lines"
+                    if char == "[":
+                        pos, expect = pos + 1, "first"
+                        continue
+                if self.shape == "array" and expect != "value":
+                    if expect == "end":
+                        raise self._error("unexpected data after the JSON array", line)
+                    if char == "]":
+                        pos, expect = pos + 1, "end"
+                        continue
+                    if expect == "comma":
+                        if char != ",":
+                            raise self._error("expected ',' or ']' after an array element", line)
+                        pos, expect = pos + 1, "value"
+                        continue
+                try:
+                    value, end = _DECODER.raw_decode(text, pos)
+                except json.JSONDecodeError as error:
+                    if not final and text.find("\n", error.pos) < 0:
+                        break  # perhaps cut by the chunk (a cut can only spoil the last line): wait
+                    raise self._error(
+                        f"invalid JSON: {error.msg}", line + text.count("\n", pos, error.pos)
+                    ) from None
+                if not final and text[end : end + 1] in _NUMBER_GOES_ON:
+                    break  # a number cut by the chunk ("-1." of "-1.5"): wait for the rest
+                values.append((line, value))
+                line += text.count("\n", pos, end)
+                pos, expect = end, "comma"
+            if values:
+                yield values
+            if final:
+                if self.shape == "array" and expect != "end":
+                    raise self._error("the JSON array is not closed", line)
+                return
+
+    def _make_layout(self, first: Any) -> Layout:
+        assert self.shape is not None
+        if isinstance(first, dict):
+            names = list(first)
+            return Layout(self.source, WHITESPACE, names, names, value_list=False, json_shape=self.shape)
+        return Layout(self.source, WHITESPACE, None, ["1"], value_list=True, json_shape=self.shape)
+
+    def _row(self, value: Any, line: int, layout: Layout) -> list[str]:
+        if layout.value_list:
+            return [to_field(value)]
+        if not isinstance(value, dict):
+            raise self._error(f"expected an object like the first record, found {compact(value)}", line)
+        if value.keys() != set(layout.names):
+            keys, first = ", ".join(value), ", ".join(layout.names)
+            raise self._error(f"keys ({keys}) differ from those of the first object ({first})", line)
+        return [to_field(value[name]) for name in layout.names]
+
+    def batches(self) -> Iterator[Batch]:
+        """The records, batch by batch; an empty array gives one empty batch, so it is written back."""
+        for values in self._values():
+            if self.layout is None:
+                self.layout = self._make_layout(values[0][1])
+            layout = self.layout
+            rows = [self._row(value, line, layout) for line, value in values]
+            yield Batch(self.source, rows, [line for line, _ in values])
+        if self.layout is None and self.shape == "array":
+            self.layout = self._make_layout(None)
+            yield Batch(self.source, [], [])
+
+
+class JsonTextWriter(Writer):
+    """``text`` output of JSON input: the input's shape. An array of numbers stays one array on one line;
+    an array of objects has one object per line between its brackets; NDJSON stays one object per line."""
+
+    def __init__(self, out: BinaryIO, layout: Layout) -> None:
+        super().__init__(out, layout)
+        self.array = layout.json_shape == "array"
+        self.keys = [json.dumps(name, ensure_ascii=False) for name in layout.names]
+        self.count = 0
+
+    def _item(self, row: list[str]) -> str:
+        if self.layout.value_list:
+            return to_json(row[0])
+        return "{" + ", ".join(f"{key}: {to_json(raw)}" for key, raw in zip(self.keys, row)) + "}"
+
+    def start(self) -> None:
+        if self.array:
+            self.emit("[")
+
+    def write(self, batch: Processed) -> None:
+        items = [self._item(row) for row in batch.outputs]
+        if not items:
+            return
+        if not self.array:
+            self.emit("".join(item + "\n" for item in items))
+        elif self.layout.value_list:
+            self.emit((", " if self.count else "") + ", ".join(items))
+        else:
+            self.emit(("," if self.count else "") + "\n" + ",\n".join(items))
+        self.count += len(items)
+
+    def finish(self) -> None:
+        if self.array:
+            self.emit("\n]\n" if self.count and not self.layout.value_list else "]\n")

@@ -1,0 +1,227 @@
+"""JSON input, auto-detected by its first visible character: an array of numbers, an array of objects, or
+NDJSON objects. ``text`` output keeps the input's shape; the other formats work as for CSV."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import select
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_e2e import RELU_CLI, shell
+
+from relu_cli.json_input import JsonReader
+
+OBJECTS = '[{"id": 1, "x": -2, "label": "a, \\"b\\""}, {"id": 2, "x": 3.50, "label": "c"}]'
+NDJSON = '{"id": 1, "x": -2, "ok": true, "tags": ["p", 1.50]}\n{"x": 4, "id": 2, "ok": false, "tags": null}\n'
+
+
+def feed(data: str, args: str) -> subprocess.CompletedProcess[str]:
+    return shell(f"relu-cli {args}", input=data)
+
+
+# ------------------------------------------------------------------------------------------------- shape
+
+
+def test_an_array_of_numbers_gives_an_array_of_numbers() -> None:
+    result = feed("[-1, 2.5]\n", "relu")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "[0.0, 2.5]\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("leaky-relu", "[-0.001, 0.0, 2.5]\n"),
+        ("leaky-relu --slope 0.5 --mode gradient", "[0.5, 0.5, 1.0]\n"),
+        ("relu --mode gradient", "[0.0, 0.0, 1.0]\n"),
+    ],
+)
+def test_every_function_and_mode_keeps_the_array(args: str, expected: str) -> None:
+    assert feed("[-1, 0, 2.5]", args).stdout == expected
+
+
+def test_an_empty_array_stays_an_empty_array() -> None:
+    assert feed("[]", "relu").stdout == "[]\n"
+
+
+def test_null_stays_null_and_non_finite_results_are_null() -> None:
+    assert feed("[-1, null, NaN, -Infinity, 1e400]", "relu").stdout == "[0.0, null, null, 0.0, null]\n"
+
+
+def test_a_string_that_spells_a_number_counts_as_that_number_as_in_csv() -> None:
+    assert feed('[-1, "2"]', "relu").stdout == "[0.0, 2.0]\n"
+
+
+def test_an_array_of_objects_keeps_its_keys_and_other_fields() -> None:
+    result = feed(OBJECTS, "relu -c x")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        '[\n{"id": 1, "x": 0.0, "label": "a, \\"b\\""},\n'  # numbers not transformed stay as written
+        '{"id": 2, "x": 3.5, "label": "c"}\n]\n'
+    )
+
+
+def test_by_default_every_numeric_field_is_transformed() -> None:
+    result = feed(OBJECTS, "relu")
+    assert result.stdout == (
+        '[\n{"id": 1.0, "x": 0.0, "label": "a, \\"b\\""},\n{"id": 2.0, "x": 3.5, "label": "c"}\n]\n'
+    )
+
+
+def test_ndjson_stays_one_object_per_line_with_untouched_values_as_written() -> None:
+    result = feed(NDJSON, "relu -c x")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        '{"id": 1, "x": 0.0, "ok": true, "tags": ["p", 1.50]}\n'
+        '{"id": 2, "x": 4.0, "ok": false, "tags": null}\n'  # keys in the first object's order
+    )
+
+
+def test_columns_accepts_key_numbers_as_names_lists_them() -> None:
+    assert feed(NDJSON, "relu -n").stdout == "  1: id\n  2: x\n  3: ok\n  4: tags\n"
+    assert feed(NDJSON, "relu -c 2").stdout == feed(NDJSON, "relu -c x").stdout
+
+
+def test_pretty_printed_json_is_read_and_blank_lines_before_it_are_fine() -> None:
+    data = '\n\n  [\n  {\n    "x": -1\n  },\n  {\n    "x": 2\n  }\n]\n'
+    assert feed(data, "relu").stdout == '[\n{"x": 0.0},\n{"x": 2.0}\n]\n'
+
+
+def test_a_byte_order_mark_before_json_is_skipped() -> None:
+    result = shell("printf '\\357\\273\\277[-1]' | relu-cli relu")
+    assert result.stdout == "[0.0]\n"
+
+
+def test_output_is_json_that_jq_reads() -> None:
+    if shutil.which("jq") is None and not os.environ.get("CI"):
+        pytest.skip("jq is not installed")
+    result = shell(f"echo '{OBJECTS}' | relu-cli relu -c x | jq -c '[.[].x]'")
+    assert result.stdout == "[0,3.5]\n"
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 5, 8, 1 << 20])
+def test_values_cut_anywhere_between_chunks_read_the_same(chunk_size: int) -> None:
+    data = '\n [ -1.5e3 , {"a": "é, \\"y\\""}, null,\n 12345, "x" ]\n'.encode()
+    reader = JsonReader(io.BytesIO(data), "t", chunk_size=chunk_size)
+    batches = list(reader.batches())
+    assert [row for batch in batches for row in batch.rows] == [
+        ["-1.5e3"],
+        ['{"a": "é, \\"y\\""}'],
+        [""],
+        ["12345"],
+        ['"x"'],
+    ]
+    assert [line for batch in batches for line in batch.lines] == [2, 2, 2, 3, 3]
+    assert reader.layout is not None and reader.layout.value_list and reader.layout.json_shape == "array"
+
+
+@pytest.mark.parametrize("chunk_size", [1, 4, 1 << 20])
+def test_ndjson_cut_anywhere_between_chunks_reads_the_same(chunk_size: int) -> None:
+    reader = JsonReader(io.BytesIO(NDJSON.encode()), "t", chunk_size=chunk_size)
+    rows = [row for batch in reader.batches() for row in batch.rows]
+    assert rows == [["1", "-2", "true", '["p", 1.50]'], ["2", "4", "false", ""]]
+    assert reader.layout is not None and reader.layout.names == ["id", "x", "ok", "tags"]
+
+
+# ------------------------------------------------------------------------------------------ files, formats
+
+
+def test_json_files_and_gzip_compressed_ndjson_are_detected(tmp_path: Path) -> None:
+    (tmp_path / "data.json").write_text(OBJECTS)
+    (tmp_path / "data.ndjson.gz").write_bytes(gzip.compress(NDJSON.encode()))
+    for name, data in (("data.json", OBJECTS), ("data.ndjson.gz", NDJSON)):
+        from_file = shell(f"relu-cli relu -f {name} -c x", cwd=tmp_path)
+        assert from_file.returncode == 0, from_file.stderr
+        assert from_file.stdout == feed(data, "relu -c x").stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("csv", 'id,x,label\n1,0.0,"a, ""b"""\n2,3.5,c\n'),
+        ("tsv", 'id\tx\tlabel\n1\t0.0\t"a, ""b"""\n2\t3.5\tc\n'),
+        ("json", '[\n{"id": 1, "x": 0.0, "label": "a, \\"b\\""},\n{"id": 2, "x": 3.5, "label": "c"}\n]\n'),
+        ("ndjson", '{"id": 1, "x": 0.0, "label": "a, \\"b\\""}\n{"id": 2, "x": 3.5, "label": "c"}\n'),
+    ],
+)
+def test_objects_in_other_formats(fmt: str, expected: str) -> None:
+    result = feed(OBJECTS, f"relu -c x --format {fmt}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected
+
+
+def test_an_array_of_numbers_in_other_formats_is_a_value_list() -> None:
+    assert feed("[-1, 2.5]", "relu --format csv").stdout == "input,output\n-1,0.0\n2.5,2.5\n"
+    assert feed("[-1]", "relu --format ndjson").stdout == '{"input": -1.0, "output": 0.0}\n'
+
+
+def test_ndjson_is_answered_line_by_line_while_the_producer_is_still_writing() -> None:
+    process = subprocess.Popen(
+        [RELU_CLI, "relu"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        for value, expected in (("-1", b'{"x": 0.0}\n'), ("2.5", b'{"x": 2.5}\n')):
+            process.stdin.write(f'{{"x": {value}}}\n'.encode())
+            process.stdin.flush()
+            ready, _, _ = select.select([process.stdout], [], [], 10)
+            assert ready, f"no output for {value} while stdin was still open"
+            assert os.read(process.stdout.fileno(), 100) == expected
+    finally:
+        process.stdin.close()
+        process.wait(timeout=10)
+    assert process.returncode == 0
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ('{"x": -1}\n{"x": "abc"}\n', "<stdin>:2:1: 'abc' is not a number"),
+        ('[-1,\n {"x": 1}]', "<stdin>:2:1: '{\"x\": 1}' is not a number"),
+        ('{"x": -1}\n{"y": 1}\n', "<stdin>:2: keys (y) differ from those of the first object (x)"),
+        ('[{"x": -1}, 2]', "<stdin>:1: expected an object like the first record, found 2"),
+        ('{"x": -1}\n{"x": }\n', "<stdin>:2: invalid JSON: Expecting value"),
+        ("[1, 2\n", "<stdin>:2: the JSON array is not closed"),
+        ("[1 2]", "<stdin>:1: expected ',' or ']' after an array element"),
+        ("[1]\n[2]\n", "<stdin>:2: unexpected data after the JSON array"),
+    ],
+)
+def test_bad_json_is_one_located_error_line(data: str, message: str) -> None:
+    result = feed(data, "relu --format csv")
+    assert result.returncode == 1
+    assert result.stderr == f"relu-cli: error: {message}\n"
+
+
+def test_a_bad_line_in_a_live_ndjson_stream_is_reported_at_once() -> None:
+    process = subprocess.Popen(
+        [RELU_CLI, "relu"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdin is not None
+    process.stdin.write(b'{"x": -1}\n{"x": }\n')
+    process.stdin.flush()
+    try:
+        assert process.wait(timeout=10) == 1
+    finally:
+        process.stdin.close()
+    assert process.stderr is not None
+    assert process.stderr.read() == b"relu-cli: error: <stdin>:2: invalid JSON: Expecting value\n"
+
+
+def test_invalid_utf8_in_json_names_its_line() -> None:
+    result = shell("printf '[1,\\n2,\\n\\377]' | relu-cli relu")
+    assert result.returncode == 1
+    assert result.stderr == "relu-cli: error: <stdin>:3: invalid UTF-8 (relu-cli reads UTF-8 text)\n"
+
+
+def test_on_error_skip_drops_bad_json_records() -> None:
+    result = feed('{"x": -1}\n{"x": "abc"}\n{"x": 2}\n', "relu --on-error skip")
+    assert result.stdout == '{"x": 0.0}\n{"x": 2.0}\n'
+    assert "skipped 1 bad record(s)" in result.stderr
