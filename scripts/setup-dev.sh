@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(bash bash-completion mawk gawk miller zsh fish parallel time jq)
+packages=(bash bash-completion mawk gawk miller zsh fish parallel time jq man-db groff-base)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
