@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import Enum
@@ -250,6 +250,16 @@ def _parse_slope(text: str) -> float:
     return value
 
 
+def _parse_optional_finite(text: str | None) -> float | None:
+    """``--max-value``: like ``--slope``, a finite number, when given."""
+    return None if text is None else _parse_slope(text)
+
+
+def _knob(value: str | float | None) -> float | None:
+    """The float a ``--max-value`` callback produced (Typer types the parameter as the text it parsed)."""
+    return None if value is None else float(value)
+
+
 def _parse_delimiter(text: str | None) -> str | None:
     if text is None:
         return None
@@ -358,6 +368,28 @@ SlopeOpt = Annotated[
     ),
 ]
 
+MaxValueOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-value",
+        metavar="FLOAT",
+        callback=lambda value: _parse_optional_finite(value),
+        help="Cap the output at this value (relu --max-value 6 is ReLU6); gradient 0 from it on. "
+        "Must be above 0 and above --threshold.",
+        show_default=False,
+    ),
+]
+ThresholdOpt = Annotated[
+    str,
+    typer.Option(
+        "--threshold",
+        metavar="FLOAT",
+        callback=lambda value: _parse_slope(value),
+        help="Move the kink from 0 to this value: x passes through above it (unshifted, as in Keras); "
+        "at or below it relu gives 0 and leaky-relu slope*(x - threshold).",
+    ),
+]
+
 app = typer.Typer(
     name=PROG,
     cls=ReluGroup,
@@ -397,10 +429,13 @@ def relu_command(
     output_format: FormatOpt = OutputFormat.auto,
     on_error: OnErrorOpt = OnError.fail,
     max_rows: MaxRowsOpt = None,
+    max_value: MaxValueOpt = None,
+    threshold: ThresholdOpt = "0",
 ) -> None:
     """relu(x) = max(0, x).  Gradient: 1 if x > 0 else 0 (0 at x = 0, as in PyTorch).
 
-    NaN in gives NaN out; relu never prints -0.0.
+    With --max-value M and --threshold T (Keras's relu): min(x, M) if x > T else 0; the gradient is 1
+    only for T < x < M. ReLU6 is --max-value 6. NaN in gives NaN out; relu never prints -0.0.
     """
     run(
         Request(
@@ -415,6 +450,8 @@ def relu_command(
             output_format,
             on_error,
             max_rows,
+            max_value=_knob(max_value),
+            threshold=float(threshold),
         )
     )
 
@@ -435,10 +472,13 @@ def leaky_relu_command(
     output_format: FormatOpt = OutputFormat.auto,
     on_error: OnErrorOpt = OnError.fail,
     max_rows: MaxRowsOpt = None,
+    max_value: MaxValueOpt = None,
+    threshold: ThresholdOpt = "0",
 ) -> None:
     """leaky_relu(x) = x if x > 0 else slope*x  (default slope 0.001).
 
     Gradient: 1 if x > 0 else slope (slope at x = 0, as in PyTorch). NaN in gives NaN out.
+    With --max-value M and --threshold T: min(x, M) if x > T else slope*(x - T).
     """
     run(
         Request(
@@ -453,6 +493,8 @@ def leaky_relu_command(
             output_format,
             on_error,
             max_rows,
+            max_value=_knob(max_value),
+            threshold=float(threshold),
         )
     )
 
@@ -475,6 +517,8 @@ class Request:
     output_format: OutputFormat
     on_error: OnError
     max_rows: int | None
+    max_value: float | None = None
+    threshold: float = 0.0
 
 
 def _open_inputs(request: Request, env: Environment, stack: ExitStack) -> Iterator[tuple[str, BinaryIO]]:
@@ -511,6 +555,10 @@ def _title(request: Request) -> tuple[str, list[str], tuple[str, str]]:
     name = "relu" if request.function == "relu" else "leaky_relu"
     prime = "'" if request.mode is Mode.gradient else ""
     notes = [f"slope {request.slope!r}"] if request.function == "leaky-relu" else []
+    if request.max_value is not None:
+        notes.append(f"max_value {request.max_value!r}")
+    if request.threshold != 0:
+        notes.append(f"threshold {request.threshold!r}")
     return f"{name}{prime}(x)", notes, ("x", f"{name}{prime}(x)")
 
 
@@ -520,9 +568,9 @@ def run(request: Request) -> None:
     _check_inputs(request, env)
     delimiter = _parse_delimiter(request.delimiter)
 
-    from . import core, pipeline, readers, writers
+    from . import pipeline, readers, writers
 
-    function = core.activation(request.function, request.mode.value, request.slope)  # type: ignore[arg-type]
+    function = _activation(request.function, request.mode.value, request)
     fmt = writers.OutputFormat(request.output_format.value)
     if fmt is writers.OutputFormat.auto:
         fmt = writers.OutputFormat.table if env.stdout_isatty else writers.OutputFormat.text
@@ -593,6 +641,23 @@ def run(request: Request) -> None:
         _silence_stdout()
         raise typer.Exit(ExitCode.BROKEN_PIPE) from None
     _report_tally(env, tally)
+
+
+def _activation(function: str, mode: str, request: Request) -> Callable[[Any], Any]:
+    """The core function for ``function`` in ``mode`` with the request's knobs; bad knobs are a usage
+    error (exit 2)."""
+    from . import core
+
+    try:
+        return core.activation(
+            function,  # type: ignore[arg-type]
+            mode,  # type: ignore[arg-type]
+            request.slope,
+            max_value=request.max_value,
+            threshold=request.threshold,
+        )
+    except ValueError as error:
+        raise UsageError(str(error), where="--max-value") from None
 
 
 def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
