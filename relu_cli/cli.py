@@ -389,6 +389,14 @@ ThresholdOpt = Annotated[
         "at or below it relu gives 0 and leaky-relu slope*(x - threshold).",
     ),
 ]
+StatsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--stats",
+        help="After the data, print a summary on stderr: count, how many were zeroed (relu) or scaled "
+        "(leaky-relu) and capped, NaNs, min/max/mean of inputs and outputs.",
+    ),
+]
 
 app = typer.Typer(
     name=PROG,
@@ -431,6 +439,7 @@ def relu_command(
     max_rows: MaxRowsOpt = None,
     max_value: MaxValueOpt = None,
     threshold: ThresholdOpt = "0",
+    stats: StatsOpt = False,
 ) -> None:
     """relu(x) = max(0, x).  Gradient: 1 if x > 0 else 0 (0 at x = 0, as in PyTorch).
 
@@ -452,6 +461,7 @@ def relu_command(
             max_rows,
             max_value=_knob(max_value),
             threshold=float(threshold),
+            stats=stats,
         )
     )
 
@@ -474,6 +484,7 @@ def leaky_relu_command(
     max_rows: MaxRowsOpt = None,
     max_value: MaxValueOpt = None,
     threshold: ThresholdOpt = "0",
+    stats: StatsOpt = False,
 ) -> None:
     """leaky_relu(x) = x if x > 0 else slope*x  (default slope 0.001).
 
@@ -495,6 +506,7 @@ def leaky_relu_command(
             max_rows,
             max_value=_knob(max_value),
             threshold=float(threshold),
+            stats=stats,
         )
     )
 
@@ -519,6 +531,7 @@ class Request:
     max_rows: int | None
     max_value: float | None = None
     threshold: float = 0.0
+    stats: bool = False
 
 
 def _open_inputs(request: Request, env: Environment, stack: ExitStack) -> Iterator[tuple[str, BinaryIO]]:
@@ -569,12 +582,14 @@ def run(request: Request) -> None:
     delimiter = _parse_delimiter(request.delimiter)
 
     from . import pipeline, readers, writers
+    from .stats import Stats
 
     function = _activation(request.function, request.mode.value, request)
     fmt = writers.OutputFormat(request.output_format.value)
     if fmt is writers.OutputFormat.auto:
         fmt = writers.OutputFormat.table if env.stdout_isatty else writers.OutputFormat.text
     tally = pipeline.Tally()
+    summary = Stats(request.function, threshold=request.threshold, max_value=request.max_value)
     writer: writers.Writer | None = None
     processor: pipeline.Processor | None = None
     first_layout: Layout | None = None
@@ -630,7 +645,10 @@ def run(request: Request) -> None:
                     readers.check_same_layout(first_layout, layout)
                 assert processor is not None and writer is not None
                 for batch in batches:
-                    writer.write(processor.process(batch))
+                    processed = processor.process(batch)
+                    writer.write(processed)
+                    if request.stats:
+                        summary.add(processed)
             if writer is None:  # no records at all
                 writer = make_writer(
                     readers.Layout("<empty>", readers.WHITESPACE, None, ["1"], value_list=True)
@@ -640,6 +658,11 @@ def run(request: Request) -> None:
     except BrokenPipeError:
         _silence_stdout()
         raise typer.Exit(ExitCode.BROKEN_PIPE) from None
+    if request.stats:
+        names = first_layout.names if first_layout is not None else []
+        named = first_layout is not None and first_layout.header is not None
+        for block in summary.blocks(names, named=named):
+            report(env.stderr, block, kind="stats")
     _report_tally(env, tally)
 
 
