@@ -64,6 +64,7 @@ class Environment:
     stderr: TextIO
     stdin_isatty: bool
     stdout_isatty: bool
+    stderr_isatty: bool = False
 
     @classmethod
     def from_sys(cls) -> Environment:
@@ -73,6 +74,7 @@ class Environment:
             stderr=sys.stderr,
             stdin_isatty=_isatty(sys.stdin),
             stdout_isatty=_isatty(sys.stdout),
+            stderr_isatty=_isatty(sys.stderr),
         )
 
     def stdin_has_data(self) -> bool:
@@ -397,6 +399,10 @@ StatsOpt = Annotated[
         "(leaky-relu) and capped, NaNs, min/max/mean of inputs and outputs.",
     ),
 ]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No progress bar (shown on a terminal when reading takes over 1 s)."),
+]
 
 app = typer.Typer(
     name=PROG,
@@ -440,6 +446,7 @@ def relu_command(
     max_value: MaxValueOpt = None,
     threshold: ThresholdOpt = "0",
     stats: StatsOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """relu(x) = max(0, x).  Gradient: 1 if x > 0 else 0 (0 at x = 0, as in PyTorch).
 
@@ -462,6 +469,7 @@ def relu_command(
             max_value=_knob(max_value),
             threshold=float(threshold),
             stats=stats,
+            quiet=quiet,
         )
     )
 
@@ -485,6 +493,7 @@ def leaky_relu_command(
     max_value: MaxValueOpt = None,
     threshold: ThresholdOpt = "0",
     stats: StatsOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """leaky_relu(x) = x if x > 0 else slope*x  (default slope 0.001).
 
@@ -507,6 +516,7 @@ def leaky_relu_command(
             max_value=_knob(max_value),
             threshold=float(threshold),
             stats=stats,
+            quiet=quiet,
         )
     )
 
@@ -532,6 +542,7 @@ class Request:
     max_value: float | None = None
     threshold: float = 0.0
     stats: bool = False
+    quiet: bool = False
 
 
 def _open_inputs(request: Request, env: Environment, stack: ExitStack) -> Iterator[tuple[str, BinaryIO]]:
@@ -582,6 +593,7 @@ def run(request: Request) -> None:
     delimiter = _parse_delimiter(request.delimiter)
 
     from . import pipeline, readers, writers
+    from .progress import ReadProgress
     from .stats import Stats
 
     function = _activation(request.function, request.mode.value, request)
@@ -590,6 +602,11 @@ def run(request: Request) -> None:
         fmt = writers.OutputFormat.table if env.stdout_isatty else writers.OutputFormat.text
     tally = pipeline.Tally()
     summary = Stats(request.function, threshold=request.threshold, max_value=request.max_value)
+    # a bar only where nothing else is being drawn meanwhile: data streaming to the same terminal is
+    # progress enough, and a table is drawn after the bar is gone
+    show_progress = env.stderr_isatty and not request.quiet and not request.values
+    show_progress &= not env.stdout_isatty or fmt is writers.OutputFormat.table
+    progress: ReadProgress | None = None
     writer: writers.Writer | None = None
     processor: pipeline.Processor | None = None
     first_layout: Layout | None = None
@@ -601,6 +618,8 @@ def run(request: Request) -> None:
             return
         inputs = _open_inputs(request, env, stack) if request.files else iter([("<stdin>", env.stdin)])
         for source, stream in inputs:
+            if progress is not None:
+                stream = progress.track(source, stream)
             explicit = delimiter if delimiter != "whitespace" else readers.WHITESPACE
             reader = readers.TextReader(
                 stream,
@@ -626,6 +645,8 @@ def run(request: Request) -> None:
 
     try:
         with ExitStack() as stack:
+            if show_progress:
+                progress = stack.enter_context(ReadProgress(env.stderr))
             for layout, batches in sources(stack):
                 if first_layout is None:
                     first_layout = layout
@@ -654,6 +675,8 @@ def run(request: Request) -> None:
                     readers.Layout("<empty>", readers.WHITESPACE, None, ["1"], value_list=True)
                 )
                 writer.start()
+            if progress is not None:
+                progress.close()
             writer.finish()
     except BrokenPipeError:
         _silence_stdout()

@@ -58,5 +58,5 @@ def test_table_caption_names_the_knobs() -> None:
 
 def test_help_documents_the_knobs() -> None:
     result = shell("COLUMNS=100 relu-cli relu --help")
-    for option in ("--max-value", "--threshold", "--stats"):
+    for option in ("--max-value", "--threshold", "--stats", "--quiet"):
         assert option in result.stdout
