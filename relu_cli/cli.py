@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import Enum
@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, BinaryIO, TextIO
 
 import typer
 from typer import _click as click
+from typer._click.core import ParameterSource
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
@@ -34,6 +35,17 @@ PROG = "relu-cli"
 class Mode(str, Enum):
     forward = "forward"
     gradient = "gradient"
+
+
+class PlotFunction(str, Enum):
+    relu = "relu"
+    leaky_relu = "leaky-relu"
+
+
+class PlotMode(str, Enum):
+    forward = "forward"
+    gradient = "gradient"
+    both = "both"
 
 
 class OutputFormat(str, Enum):
@@ -262,6 +274,14 @@ def _knob(value: str | float | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _parse_range(texts: tuple[str, str]) -> tuple[float, float]:
+    """``--range LOW HIGH``: two finite numbers, LOW below HIGH."""
+    low, high = _parse_slope(texts[0]), _parse_slope(texts[1])
+    if not low < high:
+        raise typer.BadParameter(f"LOW must be below HIGH; got {texts[0]} {texts[1]}")
+    return low, high
+
+
 def _parse_delimiter(text: str | None) -> str | None:
     if text is None:
         return None
@@ -404,6 +424,41 @@ QuietOpt = Annotated[
     typer.Option("--quiet", "-q", help="No progress bar (shown on a terminal when reading takes over 1 s)."),
 ]
 
+PLOT_EXAMPLES = """
+[bold]Examples[/bold]
+
+  relu-cli plot relu                                  [dim]# the function and its gradient, -5 to 5[/dim]
+
+  relu-cli plot leaky-relu --slope 0.1 --mode gradient
+
+  relu-cli plot relu --max-value 6 --range -2 8       [dim]# ReLU6: the kink at 0 and the cap at 6[/dim]
+
+  relu-cli plot relu --threshold 1 --output relu.svg  [dim]# an SVG picture instead[/dim]
+"""
+PlotModeOpt = Annotated[
+    PlotMode,
+    typer.Option("--mode", "-m", help="Draw the function (forward), its derivative (gradient) or both."),
+]
+RangeOpt = Annotated[
+    tuple[str, str],
+    typer.Option(
+        "--range",
+        metavar="LOW HIGH",
+        callback=lambda value: _parse_range(value),
+        help="The interval of x to draw; negative numbers need no '--'.",
+    ),
+]
+PlotOutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE.svg",
+        help="Write the plot to an SVG picture (80 columns, in colour) instead of printing it.",
+        show_default=False,
+    ),
+]
+
 app = typer.Typer(
     name=PROG,
     cls=ReluGroup,
@@ -521,6 +576,53 @@ def leaky_relu_command(
     )
 
 
+@app.command("plot", epilog=PLOT_EXAMPLES)
+def plot_command(
+    ctx: typer.Context,
+    function: Annotated[
+        PlotFunction, typer.Argument(metavar="FUNCTION", help="The function to draw.", show_default=False)
+    ],
+    slope: SlopeOpt = "0.001",
+    max_value: MaxValueOpt = None,
+    threshold: ThresholdOpt = "0",
+    mode: PlotModeOpt = PlotMode.both,
+    x_range: RangeOpt = ("-5", "5"),
+    output: PlotOutputOpt = None,
+) -> None:
+    """Draw FUNCTION and its gradient in the terminal, with numbered axes and the kink (and cap) marked.
+
+    The legend gives the gradient exactly at each marked point. Colour only on a terminal, never with
+    NO_COLOR. --slope is for leaky-relu only.
+    """
+    if function is PlotFunction.relu and ctx.get_parameter_source("slope") is ParameterSource.COMMANDLINE:
+        raise UsageError("--slope is for leaky-relu only (relu has slope 0)")
+    cap, kink = _knob(max_value), float(threshold)
+    _check_knobs(cap, kink)
+    from . import plot
+
+    low, high = x_range
+    lines = plot.figure(
+        function.value,
+        mode.value,
+        slope=float(slope) if function is PlotFunction.leaky_relu else 0.0,
+        max_value=cap,
+        threshold=kink,
+        low=float(low),
+        high=float(high),
+        width=shutil.get_terminal_size().columns if output is None else 80,  # a picture: always 80
+    )
+    if output is None:
+        env = Environment.from_sys()
+        env.stdout.write(plot.render(lines, color=_use_color(env)).encode("utf-8"))
+        env.stdout.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as svg_file:
+            svg_file.write(plot.svg(lines, title=f"relu-cli plot {function.value}"))
+    except OSError as error:
+        raise UsageError(error.strerror or "cannot be written", where=output) from None
+
+
 # ------------------------------------------------------------------------------------------------- run
 
 
@@ -592,11 +694,18 @@ def run(request: Request) -> None:
     _check_inputs(request, env)
     delimiter = _parse_delimiter(request.delimiter)
 
-    from . import pipeline, readers, writers
+    from . import core, pipeline, readers, writers
     from .progress import ReadProgress
     from .stats import Stats
 
-    function = _activation(request.function, request.mode.value, request)
+    _check_knobs(request.max_value, request.threshold)
+    function = core.activation(
+        request.function,  # type: ignore[arg-type]
+        request.mode.value,
+        request.slope,
+        max_value=request.max_value,
+        threshold=request.threshold,
+    )
     fmt = writers.OutputFormat(request.output_format.value)
     if fmt is writers.OutputFormat.auto:
         fmt = writers.OutputFormat.table if env.stdout_isatty else writers.OutputFormat.text
@@ -689,19 +798,12 @@ def run(request: Request) -> None:
     _report_tally(env, tally)
 
 
-def _activation(function: str, mode: str, request: Request) -> Callable[[Any], Any]:
-    """The core function for ``function`` in ``mode`` with the request's knobs; bad knobs are a usage
-    error (exit 2)."""
-    from . import core
+def _check_knobs(max_value: float | None, threshold: float) -> None:
+    """A cap at or below 0 or the threshold is a usage error (exit 2), before any input is read."""
+    from .core import check_knobs
 
     try:
-        return core.activation(
-            function,  # type: ignore[arg-type]
-            mode,  # type: ignore[arg-type]
-            request.slope,
-            max_value=request.max_value,
-            threshold=request.threshold,
-        )
+        check_knobs(max_value, threshold)
     except ValueError as error:
         raise UsageError(str(error), where="--max-value") from None
 
