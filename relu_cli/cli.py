@@ -600,6 +600,10 @@ def plot_command(
     _check_knobs(cap, kink)
     from . import plot
 
+    env = Environment.from_sys()
+    # as wide as the terminal (within 40 to 100 columns); 80 for a pipe, a file or a picture, so those
+    # are the same on every machine
+    on_terminal = env.stdout_isatty and output is None
     low, high = x_range
     lines = plot.figure(
         function.value,
@@ -609,10 +613,9 @@ def plot_command(
         threshold=kink,
         low=float(low),
         high=float(high),
-        width=shutil.get_terminal_size().columns if output is None else 80,  # a picture: always 80
+        width=shutil.get_terminal_size().columns if on_terminal else 80,
     )
     if output is None:
-        env = Environment.from_sys()
         env.stdout.write(plot.render(lines, color=_use_color(env)).encode("utf-8"))
         env.stdout.flush()
         return

@@ -81,9 +81,15 @@ def test_titles_give_the_formula() -> None:
 
 
 def test_piped_plot_prints_exactly_without_colour() -> None:
-    result = shell("COLUMNS=80 relu-cli plot relu --mode gradient --range -2 2 | cat")
+    result = shell("COLUMNS=120 relu-cli plot relu --mode gradient --range -2 2 | cat")  # a pipe: 80 wide
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == RELU_GRADIENT
+
+
+def test_plot_on_a_wide_terminal_grows_to_100_columns() -> None:
+    status, screen = on_terminal(["plot", "relu"], env={"COLUMNS": "150", "NO_COLOR": "1"})
+    assert status == 0
+    assert max(len(line) for line in screen.splitlines()) == 99
 
 
 def test_plot_on_a_terminal_is_coloured_and_not_under_no_color() -> None:
