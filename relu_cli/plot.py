@@ -166,18 +166,19 @@ def panel(
                 line.append(" ")
         line.rstrip()
         lines.append(line)
-    lines.extend(_x_axis(low, high, cells, gutter))
+    lines.extend(_x_axis(low, high, lambda x: dot_column(x) // 2, cells, gutter))
     return lines
 
 
-def _x_axis(low: float, high: float, cells: int, gutter: int) -> list[Text]:
-    """The axis line with a ``┬`` at each tick and the numbers centred below them."""
+def _x_axis(low: float, high: float, cell_of: Callable[[float], int], cells: int, gutter: int) -> list[Text]:
+    """The axis line with a ``┬`` at each tick (in the cell ``cell_of`` puts it, as for the curve and the
+    marks) and the numbers centred below them."""
     ticks = nice_ticks(low, high, max(3, cells // 14))
     axis = ["─"] * cells
     numbers = [" "] * (gutter + cells + 2)
     end = -1  # the last column a number was written to
     for t in ticks:
-        cell = round((t - low) / (high - low) * (cells - 1))
+        cell = cell_of(t)
         axis[cell] = "┬"
         label = _g(t)
         start = max(0, min(gutter + 1 + cell - (len(label) - 1) // 2, len(numbers) - len(label)))
