@@ -5,80 +5,137 @@ from __future__ import annotations
 import io
 import os
 import pty
-import select
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
-from test_e2e import RELU_CLI, shell
+from test_e2e import RELU_CLI
 
 from relu_cli.progress import CountingReader, known_size
 
 
-def stderr_on_terminal(command: str, timeout: float = 30) -> tuple[int, str, str]:
-    """Run a bash command with stderr on a pseudo-terminal and stdout in a pipe: (status, stdout, screen)."""
-    controller, terminal = pty.openpty()
+def _terminal_env() -> dict[str, str]:
     env = {**os.environ, "COLUMNS": "80", "TERM": "xterm-256color"}
     env["PATH"] = f"{Path(RELU_CLI).parent}:{env['PATH']}"
     env.pop("NO_COLOR", None)
+    return env
+
+
+class _Screen:
+    """Everything written to a pseudo-terminal, collected by a thread so the writer never blocks."""
+
+    def __init__(self) -> None:
+        self.controller, self.terminal = pty.openpty()
+        self.data = b""
+        self.thread = threading.Thread(target=self._collect, daemon=True)
+        self.thread.start()
+
+    def _collect(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.controller, 65536)
+            except OSError:  # EIO: every writer to the terminal has exited
+                return
+            if not chunk:
+                return
+            self.data += chunk
+
+    def wait_for(self, text: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.data:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{text!r} did not appear on the terminal: {self.data!r}")
+            time.sleep(0.05)
+
+    def text(self) -> str:
+        self.thread.join(timeout=10)
+        os.close(self.controller)
+        return self.data.decode("utf-8", "replace")
+
+
+class HeldRun:
+    """relu-cli with stderr on a pseudo-terminal, and stdin and stdout pipes the test holds: reading lasts
+    as long as the test keeps them waiting, so the bar's one-second delay is passed without a race."""
+
+    def __init__(self, args: list[str], *, terminal: bool = True, stdout_on_terminal: bool = False) -> None:
+        self.screen = _Screen()
+        self.process = subprocess.Popen(
+            [RELU_CLI, *args],
+            stdin=subprocess.PIPE,
+            stdout=self.screen.terminal if stdout_on_terminal else subprocess.PIPE,
+            stderr=self.screen.terminal if terminal else subprocess.PIPE,
+            env=_terminal_env(),
+        )
+        os.close(self.screen.terminal)
+
+    def send(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def hold(self, line: bytes, seconds: float = 1.5) -> None:
+        """Send ``line``, wait for its result (relu-cli is reading), then keep it waiting ``seconds``."""
+        assert self.process.stdout is not None
+        self.send(line)
+        assert self.process.stdout.readline()
+        time.sleep(seconds)
+
+    def finish(self, data: bytes = b"") -> tuple[int, str, str]:
+        """Send the rest of stdin, close it, read the rest of stdout: (status, stdout, screen), where the
+        screen is stderr when it was a pipe."""
+        stdout, stderr = self.process.communicate(data, timeout=30)
+        screen = self.screen.text() + (stderr or b"").decode()
+        return self.process.returncode, (stdout or b"").decode(), screen
+
+
+def stderr_on_terminal(command: str) -> tuple[int, str, str]:
+    """Run a bash command with stderr on a pseudo-terminal and stdout in a pipe: (status, stdout, screen)."""
+    screen = _Screen()
     process = subprocess.Popen(
         ["bash", "-o", "pipefail", "-c", command],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=terminal,
-        env=env,
+        stderr=screen.terminal,
+        env=_terminal_env(),
     )
-    os.close(terminal)
-    assert process.stdout is not None
-    screen: list[bytes] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 0.1)
-        if ready:
-            try:
-                data = os.read(controller, 65536)
-            except OSError:  # EIO: every writer to the terminal has exited
-                break
-            if not data:
-                break
-            screen.append(data)
-        elif process.poll() is not None:
-            break
-    else:
-        process.kill()
-        pytest.fail(f"{command} did not finish within {timeout} s")
-    os.close(controller)
-    stdout = process.stdout.read().decode()
-    return process.wait(timeout=5), stdout, b"".join(screen).decode("utf-8", "replace")
+    os.close(screen.terminal)
+    stdout, _ = process.communicate(timeout=30)
+    return process.returncode, stdout.decode(), screen.text()
 
 
 def test_a_slow_pipe_shows_bytes_and_throughput_on_a_terminal() -> None:
-    status, stdout, screen = stderr_on_terminal("(echo 1; sleep 1.6; echo -2) | relu-cli relu")
+    run = HeldRun(["relu"])
+    run.send(b"1\n")
+    run.screen.wait_for("reading <stdin>")
+    status, stdout, screen = run.finish(b"-2\n")
     assert (status, stdout) == (0, "1.0\n0.0\n")
-    assert "reading <stdin>" in screen
     assert "bytes" in screen and "%" not in screen  # a pipe's size is unknown: no percentage
 
 
 def test_a_long_file_read_shows_its_percentage(tmp_path: Path) -> None:
     data = tmp_path / "big.txt"
     data.write_text("".join(f"{i}\n" for i in range(-100_000, 100_000)))
-    # the slow reader downstream keeps relu-cli reading for more than the bar's one-second delay
-    status, stdout, screen = stderr_on_terminal(f"relu-cli relu -f {data} | (sleep 1.6; wc -l)")
-    assert (status, stdout.strip()) == (0, "200000")
-    assert f"reading {data}"[-20:] in screen
-    assert "%" in screen and "MB" in screen
+    run = HeldRun(["relu", "-f", str(data)])  # blocks once the unread stdout pipe is full
+    run.screen.wait_for("%")
+    status, stdout, screen = run.finish()
+    assert (status, len(stdout.splitlines())) == (0, 200_000)
+    assert f"reading {data}"[-20:] in screen and "MB" in screen
 
 
 def test_the_bar_is_erased_and_the_cursor_restored_when_done() -> None:
-    _, _, screen = stderr_on_terminal("(echo 1; sleep 1.6) | relu-cli relu")
+    run = HeldRun(["relu"])
+    run.screen.wait_for("reading <stdin>")
+    _, _, screen = run.finish(b"1\n")
     assert screen.startswith("\x1b[?25l")  # cursor hidden while drawing
     assert "\x1b[?25h" in screen and screen.endswith("\x1b[2K")  # shown again, last line cleared
 
 
 def test_quiet_means_no_progress_bar() -> None:
-    status, stdout, screen = stderr_on_terminal("(echo 1; sleep 1.6; echo 2) | relu-cli relu --quiet")
-    assert (status, stdout, screen) == (0, "1.0\n2.0\n", "")
+    run = HeldRun(["relu", "--quiet"])
+    run.hold(b"1\n")
+    assert run.finish(b"2\n") == (0, "2.0\n", "")
 
 
 def test_a_quick_read_shows_no_bar() -> None:
@@ -88,14 +145,35 @@ def test_a_quick_read_shows_no_bar() -> None:
 
 
 def test_no_bar_when_stderr_is_not_a_terminal() -> None:
-    result = shell("(echo 1; sleep 1.6; echo 2) | relu-cli relu")
-    assert (result.returncode, result.stdout, result.stderr) == (0, "1.0\n2.0\n", "")
+    run = HeldRun(["relu"], terminal=False)
+    run.hold(b"1\n")
+    assert run.finish(b"2\n") == (0, "2.0\n", "")
+
+
+def test_no_bar_while_text_streams_to_the_same_terminal() -> None:
+    run = HeldRun(["relu", "--format", "text"], stdout_on_terminal=True)
+    run.send(b"1\n")
+    run.screen.wait_for("1.0")
+    time.sleep(1.5)
+    status, _, screen = run.finish(b"2\n")
+    assert status == 0 and "2.0" in screen and "reading" not in screen
+
+
+def test_a_table_on_the_same_terminal_is_drawn_after_the_bar_is_gone() -> None:
+    run = HeldRun(["relu"], stdout_on_terminal=True)
+    run.send(b"-1\n")
+    run.screen.wait_for("reading <stdin>")
+    status, _, screen = run.finish(b"2\n")
+    assert status == 0
+    assert screen.rindex("\x1b[?25h") < screen.index("relu(x)") < screen.index("2 rows")
 
 
 def test_the_bar_never_touches_stdout() -> None:
-    status, stdout, screen = stderr_on_terminal("(echo 1; sleep 1.6; echo 2) | relu-cli relu --format csv")
-    assert status == 0 and "reading <stdin>" in screen
-    assert stdout == "input,output\n1,1.0\n2,2.0\n"
+    run = HeldRun(["relu", "--format", "csv"])
+    run.send(b"1\n")
+    run.screen.wait_for("reading <stdin>")
+    status, stdout, _ = run.finish(b"2\n")
+    assert (status, stdout) == (0, "input,output\n1,1.0\n2,2.0\n")
 
 
 def test_counting_reader_reports_every_chunk() -> None:
