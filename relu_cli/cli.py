@@ -8,6 +8,7 @@ when a command actually processes data, so ``--help``, ``--version`` and complet
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
@@ -23,7 +24,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.exceptions import Abort
 
-from .errors import ExitCode, ReluCliError, UsageError
+from .errors import ExitCode, InputError, ReluCliError, UsageError
 
 if TYPE_CHECKING:
     from .readers import Batch, Layout
@@ -120,10 +121,15 @@ def report(stderr: TextIO, message: str, *, kind: str = "error") -> None:
 # ------------------------------------------------------------------------------------------ argv split
 
 
-def _is_number(token: str) -> bool:
+#: A dash before a digit starts a VALUE even when the rest is not a number: ``-1x`` is a bad value to
+#: report as such, not the short options ``-1 -x``.
+_MEANT_AS_NUMBER = re.compile(r"-\.?[0-9]")
+
+
+def _is_value(token: str) -> bool:
     from .readers import parse_number
 
-    return token.strip() == token and parse_number(token) is not None
+    return bool(_MEANT_AS_NUMBER.match(token)) or (token.strip() == token and parse_number(token) is not None)
 
 
 class ValuesFirstCommand(TyperCommand):
@@ -146,7 +152,7 @@ class ValuesFirstCommand(TyperCommand):
         for token in tokens:
             if token == "--":
                 values.extend(tokens)
-            elif token.startswith("-") and token != "-" and not _is_number(token):
+            elif token.startswith("-") and token != "-" and not _is_value(token):
                 options.append(token)
                 following = next(tokens, None) if token in takes_value else None
                 if following is not None:
@@ -272,7 +278,7 @@ def _parse_delimiter(text: str | None) -> str | None:
 ValuesArg = Annotated[
     list[str] | None,
     typer.Argument(
-        metavar="[VALUES]...",
+        metavar="VALUES",
         help="Numbers to transform. Negative numbers need no '--'. Without VALUES, reads --file or stdin.",
         show_default=False,
     ),
@@ -582,7 +588,17 @@ def run(request: Request) -> None:
                     readers.check_same_layout(first_layout, layout)
                 assert processor is not None and writer is not None
                 for batch in batches:
-                    writer.write(processor.process(batch))
+                    try:
+                        processed = processor.process(batch)
+                    except InputError as error:
+                        # stop at the first bad record as a stream does, whatever the read size: the
+                        # records before it in this batch are still written
+                        good = sum(line < (error.line or 0) for line in batch.lines)
+                        if good:
+                            head = readers.Batch(batch.source, batch.rows[:good], batch.lines[:good])
+                            writer.write(processor.process(head))
+                        raise
+                    writer.write(processed)
             if writer is None:  # no records at all
                 writer = make_writer(
                     readers.Layout("<empty>", readers.WHITESPACE, None, ["1"], value_list=True)

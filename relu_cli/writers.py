@@ -103,7 +103,8 @@ class TextWriter(Writer):
 
 
 class CsvWriter(Writer):
-    """RFC 4180 CSV (or TSV) with a header; a value list gets the header ``input,output``."""
+    """RFC 4180 CSV (or TSV) with a header: ``input,output`` for a value list, positional names ``1,2,…``
+    for a headerless table (as Miller's implicit header and the JSON keys)."""
 
     def __init__(self, out: BinaryIO, layout: Layout, delimiter: str = ",") -> None:
         super().__init__(out, layout)
@@ -118,7 +119,7 @@ class CsvWriter(Writer):
     def start(self) -> None:
         if self.layout.value_list:
             self.csv.writerow(["input", "output"])
-        elif self.layout.header is not None:
+        else:
             self.csv.writerow(self.layout.names)
         self._drain()
 
@@ -252,9 +253,11 @@ class TableWriter(Writer):
                 min_width=widest,
                 style="cyan" if right and column == len(names) - 1 and self.layout.value_list else None,
             )
-        for index, (cells, _) in enumerate(shown):
-            if hidden and index == len(self.head):
-                table.add_row(*(["…"] * len(names)), style="dim")
+        for cells, _ in self.head:
+            table.add_row(*cells, *([""] * (len(names) - len(cells))))
+        if hidden:
+            table.add_row(*(["…"] * len(names)), style="dim")
+        for cells, _ in self.tail:
             table.add_row(*cells, *([""] * (len(names) - len(cells))))
         return table
 
@@ -282,7 +285,8 @@ class TableWriter(Writer):
             legacy_windows=False,
         )
         table = self._table()
-        measured = console.measure(table).maximum
+        # measured without the terminal's limit, which would clamp the answer to the width checked below
+        measured = console.measure(table, options=console.options.update_width(1 << 20)).maximum
         if measured > console.width:  # never wrap or cut numbers: draw wider than the terminal instead
             console.width = measured
         console.print(self.style.title, style="bold")
