@@ -56,7 +56,8 @@ class Processed:
 class Processor:
     """Applies ``function`` to the chosen columns of a stream of batches.
 
-    ``columns`` of None means: every column whose first non-empty value is a number. A record whose field
+    ``columns`` of None means: every column whose first non-empty value is a number, and always the column
+    of a value list (a headerless single column is a list of numbers). A record whose field
     count differs from the layout's is malformed when the input has a header or columns were chosen.
     """
 
@@ -75,6 +76,8 @@ class Processor:
         self.tally = tally
         self.strict_width = layout.header is not None or columns is not None
         self.numeric: dict[int, bool] = {i: True for i in columns} if columns is not None else {}
+        if layout.value_list:
+            self.numeric.setdefault(0, True)  # a list of numbers: anything else in it is bad data
         self.fixed_columns = columns is not None
 
     def _settle(self, problems: list[InputError]) -> None:

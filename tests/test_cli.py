@@ -775,3 +775,10 @@ def test_completion_offers_the_choices_of_an_option() -> None:
 def test_completion_offers_the_commands() -> None:
     result = complete("relu-cli le")
     assert (result.exit_code, result.stdout) == (0, "leaky-relu\n")
+
+
+def test_a_word_in_a_headerless_list_of_numbers_is_bad_data_not_passed_through() -> None:
+    result = CliRunner().invoke(app, ["relu", "--no-header"], "foo\n1\n")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "relu-cli: error: <stdin>:1:1: 'foo' is not a number\n"
