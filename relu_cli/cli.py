@@ -209,6 +209,11 @@ def _run_main(call: Any) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return ExitCode.BROKEN_PIPE
+    except Exception as error:  # a bug: still one line, never a traceback (RELU_CLI_DEBUG=1 shows it)
+        if os.environ.get("RELU_CLI_DEBUG"):
+            raise
+        report(sys.stderr, f"internal error, please report it: {type(error).__name__}: {error}")
+        return ExitCode.BAD_DATA
 
 
 def _silence_stdout() -> None:

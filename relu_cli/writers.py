@@ -19,7 +19,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, BinaryIO
 
 from .pipeline import Processed
-from .readers import WHITESPACE, Layout, unquote
+from .readers import WHITESPACE, Layout, parse_number, unquote
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -41,10 +41,13 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
 def json_float(text: str) -> str:
-    """A transformed value as a JSON token: the number, or ``null`` for NaN, ±inf and a missing cell."""
+    """A value of a transformed column as a JSON token: the number, or ``null`` for NaN, ±inf and a
+    missing cell; a bad value that ``--on-error nan`` replaced stays visible as the string it was."""
     if not text.strip(" \t"):
         return "null"
-    value = float(text)
+    value = parse_number(text)
+    if value is None:
+        return json.dumps(text, ensure_ascii=False)
     return repr(value) if math.isfinite(value) else "null"
 
 
