@@ -68,8 +68,12 @@ class Environment:
 
     @classmethod
     def from_sys(cls) -> Environment:
+        import io
+
+        # a process started with stdin closed has sys.stdin None: that is an empty input, not a crash
+        stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()
         return cls(
-            stdin=sys.stdin.buffer,
+            stdin=stdin,
             stdout=sys.stdout.buffer,
             stderr=sys.stderr,
             stdin_isatty=_isatty(sys.stdin),
