@@ -55,7 +55,7 @@ def spellings(x: float) -> st.SearchStrategy[str]:
         sign = "-" if x < 0 else ""
         return st.sampled_from([f"{sign}inf", f"{sign}Inf", f"{sign}INFINITY", f"{sign}Infinity"])
     forms = [repr(x), f"{x:.17g}", f"{x:e}", f"{x:E}", f"{x:.3f}"]
-    if x >= 0:
+    if math.copysign(1.0, x) > 0:
         forms.append("+" + repr(x))
     if 0 < abs(x) < 1:
         forms.append(f"{x:.6f}".replace("0.", ".", 1))
