@@ -8,6 +8,7 @@ when a command actually processes data, so ``--help``, ``--version`` and complet
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
@@ -24,7 +25,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.exceptions import Abort
 
-from .errors import ExitCode, ReluCliError, UsageError
+from .errors import ExitCode, InputError, ReluCliError, UsageError
 
 if TYPE_CHECKING:
     from .readers import Batch, Layout
@@ -80,8 +81,12 @@ class Environment:
 
     @classmethod
     def from_sys(cls) -> Environment:
+        import io
+
+        # a process started with stdin closed has sys.stdin None: that is an empty input, not a crash
+        stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()
         return cls(
-            stdin=sys.stdin.buffer,
+            stdin=stdin,
             stdout=sys.stdout.buffer,
             stderr=sys.stderr,
             stdin_isatty=_isatty(sys.stdin),
@@ -134,10 +139,15 @@ def report(stderr: TextIO, message: str, *, kind: str = "error") -> None:
 # ------------------------------------------------------------------------------------------ argv split
 
 
-def _is_number(token: str) -> bool:
+#: A dash before a digit starts a VALUE even when the rest is not a number: ``-1x`` is a bad value to
+#: report as such, not the short options ``-1 -x``.
+_MEANT_AS_NUMBER = re.compile(r"-\.?[0-9]")
+
+
+def _is_value(token: str) -> bool:
     from .readers import parse_number
 
-    return token.strip() == token and parse_number(token) is not None
+    return bool(_MEANT_AS_NUMBER.match(token)) or (token.strip() == token and parse_number(token) is not None)
 
 
 class ValuesFirstCommand(TyperCommand):
@@ -160,7 +170,7 @@ class ValuesFirstCommand(TyperCommand):
         for token in tokens:
             if token == "--":
                 values.extend(tokens)
-            elif token.startswith("-") and token != "-" and not _is_number(token):
+            elif token.startswith("-") and token != "-" and not _is_value(token):
                 options.append(token)
                 following = next(tokens, None) if token in takes_value else None
                 if following is not None:
@@ -217,6 +227,11 @@ def _run_main(call: Any) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return ExitCode.BROKEN_PIPE
+    except Exception as error:  # a bug: still one line, never a traceback (RELU_CLI_DEBUG=1 shows it)
+        if os.environ.get("RELU_CLI_DEBUG"):
+            raise
+        report(sys.stderr, f"internal error, please report it: {type(error).__name__}: {error}")
+        return ExitCode.BAD_DATA
 
 
 def _silence_stdout() -> None:
@@ -304,7 +319,7 @@ def _parse_delimiter(text: str | None) -> str | None:
 ValuesArg = Annotated[
     list[str] | None,
     typer.Argument(
-        metavar="[VALUES]...",
+        metavar="VALUES",
         help="Numbers to transform. Negative numbers need no '--'. Without VALUES, reads --file or stdin.",
         show_default=False,
     ),
@@ -778,7 +793,16 @@ def run(request: Request) -> None:
                     readers.check_same_layout(first_layout, layout)
                 assert processor is not None and writer is not None
                 for batch in batches:
-                    processed = processor.process(batch)
+                    try:
+                        processed = processor.process(batch)
+                    except InputError as error:
+                        # stop at the first bad record as a stream does, whatever the read size: the
+                        # records before it in this batch are still written
+                        good = sum(line < (error.line or 0) for line in batch.lines)
+                        if good:
+                            head = readers.Batch(batch.source, batch.rows[:good], batch.lines[:good])
+                            writer.write(processor.process(head))
+                        raise
                     writer.write(processed)
                     if request.stats:
                         summary.add(processed)

@@ -1,0 +1,279 @@
+"""relu-cli as a trusted Unix filter: broken pipes, signals, hostile bytes, malformed CSV and edge numbers,
+each through the installed entry point in a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+RELU_CLI = str(Path(sys.executable).parent / "relu-cli")
+
+
+def run(
+    args: list[str], stdin: bytes = b"", timeout: float = 60, **kwargs: object
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [RELU_CLI, *args],
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def assert_one_line_error(stderr: bytes, *fragments: str) -> None:
+    text = stderr.decode()
+    assert text.startswith("relu-cli: error: "), text
+    assert text.count("\n") == 1, text
+    assert "Traceback" not in text
+    for fragment in fragments:
+        assert fragment in text, text
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "big.txt"
+    path.write_text("".join(f"{i - 500_000}\n" for i in range(1_000_000)))
+    return path
+
+
+# ------------------------------------------------------------------------------------------ broken pipe
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv", "table"])
+def test_reader_leaving_early_is_quiet(big_file: Path, fmt: str) -> None:
+    result = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'"{RELU_CLI}" relu -f "{big_file}" --format {fmt} | head -1; echo "${{PIPESTATUS[0]}}" >&2',
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    *messages, status = result.stderr.decode().splitlines()
+    assert status in ("0", "141")
+    assert messages == [], "nothing but the status on stderr: no BrokenPipeError, no 'Exception ignored'"
+    assert len(result.stdout.splitlines()) == 1
+
+
+# -------------------------------------------------------------------------------------------- signals
+
+
+def _interrupt(process: subprocess.Popen[bytes], sig: int) -> tuple[int, bytes]:
+    time.sleep(1.0)  # let it start and block in its read or write
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=10)
+    return process.returncode, stderr
+
+
+def test_ctrl_c_while_waiting_for_input_exits_130_silently() -> None:
+    process = subprocess.Popen(
+        [RELU_CLI, "relu"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    status, stderr = _interrupt(process, signal.SIGINT)
+    assert status == 130
+    assert stderr == b""
+
+
+def test_ctrl_c_while_writing_exits_130_silently() -> None:
+    producer = subprocess.Popen(["yes", "--", "-1.5"], stdout=subprocess.PIPE)
+    process = subprocess.Popen(
+        [RELU_CLI, "relu"], stdin=producer.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        status, stderr = _interrupt(process, signal.SIGINT)
+    finally:
+        producer.kill()
+        producer.wait()
+    assert status == 130
+    assert b"Traceback" not in stderr and b"KeyboardInterrupt" not in stderr
+    assert stderr == b""
+
+
+def test_sigterm_ends_it_promptly() -> None:
+    process = subprocess.Popen(
+        [RELU_CLI, "relu"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    started = time.monotonic()
+    status, stderr = _interrupt(process, signal.SIGTERM)
+    assert status == -signal.SIGTERM
+    assert time.monotonic() - started < 5
+    assert b"Traceback" not in stderr
+
+
+# ------------------------------------------------------------------------------------------ hostile bytes
+
+
+def test_invalid_utf8_names_the_line() -> None:
+    result = run(["relu"], stdin=b"1\n2\n\xff\xfe\n")
+    assert result.returncode == 1
+    assert_one_line_error(result.stderr, "<stdin>:3:", "UTF-8")
+
+
+def test_nul_byte_is_not_a_number_at_its_place() -> None:
+    result = run(["relu"], stdin=b"1\n2\x003\n")
+    assert result.returncode == 1
+    assert_one_line_error(result.stderr, "<stdin>:2:1:", "not a number")
+
+
+def test_binary_file_is_one_clear_error(tmp_path: Path) -> None:
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(bytes(range(256)) * 64)
+    result = run(["relu", "-f", str(binary)])
+    assert result.returncode == 1
+    assert_one_line_error(result.stderr, str(binary))
+
+
+def test_directory_as_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = run(["relu", "-f", str(tmp_path)])
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr, str(tmp_path), "directory")
+
+
+def test_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
+    if os.geteuid() == 0:  # root reads any ordinary file; a write-only sysctl refuses even root
+        unreadable = Path("/proc/sys/vm/drop_caches")
+        if not unreadable.exists():
+            pytest.skip("no file here that root cannot read")
+    else:
+        unreadable = tmp_path / "secret.txt"
+        unreadable.write_text("1\n")
+        unreadable.chmod(0)
+    result = run(["relu", "-f", str(unreadable)])
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr, str(unreadable), "ermission denied")
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = run(["relu", "-f", str(tmp_path / "nope.csv")])
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr, "nope.csv", "no such file")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b"", b""), (b"\n\n  \n", b""), (b"x,y\n", b"x,y\n"), (b"x,y\r\n", b"x,y\n")],
+    ids=["empty file", "only blank lines", "only a header", "only a header with CRLF"],
+)
+def test_inputs_without_records_give_empty_output(tmp_path: Path, content: bytes, expected: bytes) -> None:
+    path = tmp_path / "input.csv"
+    path.write_bytes(content)
+    result = run(["relu", "-f", str(path)])
+    assert (result.returncode, result.stdout, result.stderr) == (0, expected, b"")
+
+
+def test_empty_input_as_json_is_an_empty_array() -> None:
+    result = run(["relu", "--format", "json"], stdin=b"")
+    assert (result.returncode, result.stdout) == (0, b"[]\n")
+
+
+# -------------------------------------------------------------------------------------- malformed CSV
+
+
+def test_unterminated_quote_names_the_line_it_opened_on() -> None:
+    result = run(["relu"], stdin=b'x,y\n1,2\n3,"abc\n4,5\n')
+    assert result.returncode == 1
+    assert_one_line_error(result.stderr, "<stdin>:3:", "unterminated")
+
+
+@pytest.mark.parametrize("row", [b"1\n", b"1,2,3\n"], ids=["too few", "too many"])
+def test_wrong_field_count_under_a_header_is_an_error(row: bytes) -> None:
+    result = run(["relu"], stdin=b"x,y\n1,2\n" + row)
+    assert result.returncode == 1
+    assert_one_line_error(result.stderr, "<stdin>:3:", "expected 2 fields")
+
+
+def test_wrong_field_count_is_skipped_and_counted_with_on_error_skip() -> None:
+    result = run(["relu", "--on-error", "skip"], stdin=b"x,y\n1,2\n3\n-4,5\n")
+    assert result.stdout == b"x,y\n1.0,2.0\n0.0,5.0\n"
+    assert b"skipped 1 bad record" in result.stderr
+
+
+def test_duplicate_header_names_get_numbered_keys_in_json() -> None:
+    result = run(["relu", "--format", "ndjson"], stdin=b"x,x,x\n-1,2,3\n")
+    assert result.stdout == b'{"x": 0.0, "x_2": 2.0, "x_3": 3.0}\n'
+
+
+def test_header_of_numbers_is_data_unless_header_is_forced() -> None:
+    assert run(["relu"], stdin=b"1,-2\n3,4\n").stdout == b"1.0,0.0\n3.0,4.0\n"
+    forced = run(["relu", "--header", "-c", "2"], stdin=b"1,-2\n3,-4\n")
+    assert forced.stdout == b"1,-2\n3,0.0\n", "with --header, '2' names the column called 2"
+
+
+# -------------------------------------------------------------------------------------- edge numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "relu_out", "leaky_out"),
+    [
+        ("5e-324", "5e-324", "5e-324"),
+        ("-5e-324", "0.0", "-0.0"),
+        ("2.2250738585072014e-308", "2.2250738585072014e-308", "2.2250738585072014e-308"),
+        ("1.7976931348623157e308", "1.7976931348623157e+308", "1.7976931348623157e+308"),
+        ("-1.7976931348623157e308", "0.0", "-1.7976931348623156e+305"),
+        ("1e400", "inf", "inf"),
+        ("-1e400", "0.0", "-inf"),
+        ("-0.0", "0.0", "-0.0"),
+        ("0.1000000000000000055511151231257827021181583404541015625", "0.1", "0.1"),
+        ("123456789012345678901234567890", "1.2345678901234568e+29", "1.2345678901234568e+29"),
+        ("+.5e1", "5.0", "5.0"),
+        ("1e-5", "1e-05", "1e-05"),
+        ("-1e16", "0.0", "-10000000000000.0"),
+        ("INF", "inf", "inf"),
+        ("-Infinity", "0.0", "-inf"),
+        ("NaN", "nan", "nan"),
+    ],
+)
+def test_edge_numbers_print_in_round_trip_form(text: str, relu_out: str, leaky_out: str) -> None:
+    data = f"{text}\n".encode()
+    assert run(["relu"], stdin=data).stdout.decode() == relu_out + "\n"
+    assert run(["leaky-relu"], stdin=data).stdout.decode() == leaky_out + "\n"
+
+
+@pytest.mark.parametrize("text", ["1_000", "0x10", "١٢", "1e", "--1", "1.2.3", "½", "1,5"])
+def test_forms_float_accepts_but_a_csv_user_would_not_expect_are_rejected(text: str) -> None:
+    result = run(["relu", "-d", ";"], stdin=f"1\n{text}\n".encode())
+    assert result.returncode == 1
+    assert_one_line_error(result.stderr, "<stdin>:2:1:", "not a number")
+
+
+# ------------------------------------------------------------------------------------------ no eval
+
+
+def test_input_is_never_evaluated(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    payloads = [
+        f"__import__('os').system('touch {marker}')",
+        f"$(touch {marker})",
+        f"`touch {marker}`",
+        f"1; touch {marker}",
+        f"exec(\"open('{marker}','w')\")",
+    ]
+    for payload in payloads:
+        for args in (
+            ["relu"],
+            ["relu", "--on-error", "skip"],
+            ["relu", "--on-error", "nan", "--format", "json"],
+        ):
+            result = run(args, stdin=f"{payload}\n".encode())
+            assert result.returncode in (0, 1)
+            assert not marker.exists(), payload
+        result = run(["relu", payload])
+        assert result.returncode == 2
+        assert not marker.exists(), payload
+
+
+def test_values_work_with_stdin_closed() -> None:
+    result = subprocess.run(
+        ["bash", "-c", '"$0" relu 1 -2 <&-', RELU_CLI], capture_output=True, timeout=60, check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"1.0\n0.0\n", b"")
