@@ -190,7 +190,10 @@ def activation(
         raise ValueError(f"unknown activation {function!r} in mode {mode!r}")
     check_knobs(max_value, threshold)
     if function == "relu":
-        return partial(relu if mode == "forward" else relu_grad, max_value=max_value, threshold=threshold)
+        plain = relu if mode == "forward" else relu_grad
+        if max_value is None and threshold == 0:
+            return plain  # nothing to bind: relu has no slope
+        return partial(plain, max_value=max_value, threshold=threshold)
     return partial(
         leaky_relu if mode == "forward" else leaky_relu_grad,
         slope=slope,
