@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from test_e2e import on_terminal, shell
@@ -60,3 +61,18 @@ def test_help_documents_the_knobs() -> None:
     result = shell("COLUMNS=100 relu-cli relu --help")
     for option in ("--max-value", "--threshold", "--stats", "--quiet"):
         assert option in result.stdout
+
+
+def test_readme_documents_every_option_this_issue_added() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for option in (
+        "--max-value",
+        "--threshold",
+        "--stats",
+        "-q/--quiet",
+        "relu-cli plot",
+        "--range LOW HIGH",
+    ):
+        assert option in readme, option
+    for option in ("--mode forward|gradient|both", "--output FILE.svg", "--slope"):
+        assert option in readme, option
