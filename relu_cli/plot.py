@@ -15,12 +15,13 @@ import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from rich.console import Console
 from rich.text import Text
 
-from .core import FloatArray, activation
+from .core import FloatArray, FunctionName, ModeName, activation
 
 #: Widest plot drawn, in columns, however wide the terminal: wider is not easier to read.
 MAX_WIDTH = 100
@@ -100,23 +101,22 @@ def nice_ticks(low: float, high: float, count: int) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = min((m * magnitude for m in (1, 2, 2.5, 5, 10)), key=lambda s: abs(math.log(s / raw)))
     first = math.ceil(low / step - 1e-9)
-    ticks = [round(i * step, 12) + 0.0 for i in range(first, math.floor(high / step + 1e-9) + 1)]
-    return [t + 0.0 for t in ticks]  # + 0.0: no "-0" label
+    # round: no 0.30000000000000004; + 0.0: no "-0" label
+    return [round(i * step, 12) + 0.0 for i in range(first, math.floor(high / step + 1e-9) + 1)]
 
 
 def panel(
     curve: Curve, low: float, high: float, markers: Sequence[Marker], width: int, height: int
 ) -> list[Text]:
     """The lines of one plot: title, ``height`` rows of braille with a numbered y axis, and the x axis."""
-    xs_probe = np.linspace(low, high, 512)
-    probe = curve.values(xs_probe)
+    # the y range spans the curve and 0; the y labels' width decides how many columns are left for dots
+    probe = curve.values(np.linspace(low, high, 2 * width))
     finite = probe[np.isfinite(probe)]
     bottom = min(0.0, float(finite.min())) if finite.size else 0.0
     top = max(0.0, float(finite.max())) if finite.size else 1.0
     if top - bottom < 1e-12:
         top = bottom + 1.0
     y_ticks = nice_ticks(bottom, top, max(3, height // 4 + 1))
-    bottom, top = min(bottom, y_ticks[0]), max(top, y_ticks[-1])
     labels = [_g(t) for t in y_ticks]
     gutter = max(map(len, labels)) + 1
     cells = width - gutter - 2  # the axis line and one column for the last x label to hang out
@@ -191,8 +191,8 @@ def _x_axis(low: float, high: float, cell_of: Callable[[float], int], cells: int
 
 
 def figure(
-    function: str,
-    mode: str,
+    function: FunctionName,
+    mode: ModeName | Literal["both"],
     *,
     slope: float,
     max_value: float | None = None,
@@ -207,10 +207,9 @@ def figure(
     ``mode`` is ``"forward"``, ``"gradient"`` or ``"both"``; ``width`` is clamped to 40 to 100 columns.
     """
     width = max(MIN_WIDTH, min(width, MAX_WIDTH))
-    modes = ["forward", "gradient"] if mode == "both" else [mode]
+    modes: list[ModeName] = ["forward", "gradient"] if mode == "both" else [mode]
     heights = dict(zip(modes, BOTH_HEIGHTS)) if mode == "both" else SINGLE_HEIGHT
-    knobs = {"max_value": max_value, "threshold": threshold}
-    gradient = activation(function, "gradient", slope, **knobs)  # type: ignore[arg-type]
+    gradient = activation(function, "gradient", slope, max_value=max_value, threshold=threshold)
     markers = [Marker(threshold, "kink" if threshold == 0 else "threshold")]
     if max_value is not None:
         markers.append(Marker(max_value, "cap"))
@@ -219,7 +218,7 @@ def figure(
         steepest = max(1.0, abs(slope)) if m == "forward" else 0.0
         curve = Curve(
             formula(function, m, slope, max_value, threshold),
-            activation(function, m, slope, **knobs),  # type: ignore[arg-type]
+            activation(function, m, slope, max_value=max_value, threshold=threshold),
             steepest,
             STYLES[m],
         )
