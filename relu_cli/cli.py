@@ -8,22 +8,24 @@ when a command actually processes data, so ``--help``, ``--version`` and complet
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Annotated, Any, BinaryIO, TextIO
 
 import typer
 from typer import _click as click
+from typer._click.core import ParameterSource
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.exceptions import Abort
 
-from .errors import ExitCode, ReluCliError, UsageError
+from .errors import ExitCode, InputError, ReluCliError, UsageError
 
 if TYPE_CHECKING:
     from .readers import Batch, Layout
@@ -34,6 +36,17 @@ PROG = "relu-cli"
 class Mode(str, Enum):
     forward = "forward"
     gradient = "gradient"
+
+
+class PlotFunction(str, Enum):
+    relu = "relu"
+    leaky_relu = "leaky-relu"
+
+
+class PlotMode(str, Enum):
+    forward = "forward"
+    gradient = "gradient"
+    both = "both"
 
 
 class OutputFormat(str, Enum):
@@ -75,8 +88,12 @@ class Environment:
 
     @classmethod
     def from_sys(cls, color: Color = Color.auto) -> Environment:
+        import io
+
+        # a process started with stdin closed has sys.stdin None: that is an empty input, not a crash
+        stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()
         return cls(
-            stdin=sys.stdin.buffer,
+            stdin=stdin,
             stdout=sys.stdout.buffer,
             stderr=sys.stderr,
             stdin_isatty=_isatty(sys.stdin),
@@ -167,10 +184,15 @@ def report(stderr: TextIO, message: str, *, kind: str = "error", color: bool = F
 # ------------------------------------------------------------------------------------------ argv split
 
 
-def _is_number(token: str) -> bool:
+#: A dash before a digit starts a VALUE even when the rest is not a number: ``-1x`` is a bad value to
+#: report as such, not the short options ``-1 -x``.
+_MEANT_AS_NUMBER = re.compile(r"-\.?[0-9]")
+
+
+def _is_value(token: str) -> bool:
     from .readers import parse_number
 
-    return token.strip() == token and parse_number(token) is not None
+    return bool(_MEANT_AS_NUMBER.match(token)) or (token.strip() == token and parse_number(token) is not None)
 
 
 class ColorAwareHelp:
@@ -186,7 +208,11 @@ class ColorAwareHelp:
         super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
-class ValuesFirstCommand(ColorAwareHelp, TyperCommand):
+class ReluCommand(ColorAwareHelp, TyperCommand):
+    """A relu-cli command: its help follows relu-cli's colour rules."""
+
+
+class ValuesFirstCommand(ReluCommand):
     """A command whose numeric arguments may be negative: ``relu-cli relu -1 -inf 3`` needs no ``--``.
 
     Before Click parses, every token that is not an option or an option's value is set aside as a VALUE,
@@ -206,7 +232,7 @@ class ValuesFirstCommand(ColorAwareHelp, TyperCommand):
         for token in tokens:
             if token == "--":
                 values.extend(tokens)
-            elif token.startswith("-") and token != "-" and not _is_number(token):
+            elif token.startswith("-") and token != "-" and not _is_value(token):
                 options.append(token)
                 following = next(tokens, None) if token in takes_value else None
                 if following is not None:
@@ -263,6 +289,11 @@ def _run_main(call: Any) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return ExitCode.BROKEN_PIPE
+    except Exception as error:  # a bug: still one line, never a traceback (RELU_CLI_DEBUG=1 shows it)
+        if os.environ.get("RELU_CLI_DEBUG"):
+            raise
+        report(sys.stderr, f"internal error, please report it: {type(error).__name__}: {error}")
+        return ExitCode.BAD_DATA
 
 
 def _silence_stdout() -> None:
@@ -324,6 +355,24 @@ def _parse_slope(text: str) -> float:
     if value != value or value in (float("inf"), float("-inf")):
         raise typer.BadParameter(f"{text!r} is not a finite number")
     return value
+
+
+def _parse_optional_finite(text: str | None) -> float | None:
+    """``--max-value``: like ``--slope``, a finite number, when given."""
+    return None if text is None else _parse_slope(text)
+
+
+def _knob(value: str | float | None) -> float | None:
+    """The float a ``--max-value`` callback produced (Typer types the parameter as the text it parsed)."""
+    return None if value is None else float(value)
+
+
+def _parse_range(texts: tuple[str, str]) -> tuple[float, float]:
+    """``--range LOW HIGH``: two finite numbers, LOW below HIGH."""
+    low, high = _parse_slope(texts[0]), _parse_slope(texts[1])
+    if not low < high:
+        raise typer.BadParameter(f"LOW must be below HIGH; got {texts[0]} {texts[1]}")
+    return low, high
 
 
 def _parse_delimiter(text: str | None) -> str | None:
@@ -453,6 +502,75 @@ SlopeOpt = Annotated[
     ),
 ]
 
+MaxValueOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-value",
+        metavar="FLOAT",
+        callback=lambda value: _parse_optional_finite(value),
+        help="Cap the output at this value (relu --max-value 6 is ReLU6); gradient 0 from it on. "
+        "Must be above 0 and above --threshold.",
+        show_default=False,
+    ),
+]
+ThresholdOpt = Annotated[
+    str,
+    typer.Option(
+        "--threshold",
+        metavar="FLOAT",
+        callback=lambda value: _parse_slope(value),
+        help="Move the kink from 0 to this value: x passes through above it (unshifted, as in Keras); "
+        "at or below it relu gives 0 and leaky-relu slope*(x - threshold).",
+    ),
+]
+StatsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--stats",
+        help="After the data, print a summary on stderr: count, how many were zeroed (relu) or scaled "
+        "(leaky-relu) and capped, NaNs, min/max/mean of inputs and outputs.",
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No progress bar (shown on a terminal when reading takes over 1 s)."),
+]
+
+PLOT_EXAMPLES = """
+[bold]Examples[/bold]
+
+  relu-cli plot relu                                  [dim]# the function and its gradient, -5 to 5[/dim]
+
+  relu-cli plot leaky-relu --slope 0.1 --mode gradient
+
+  relu-cli plot relu --max-value 6 --range -2 8       [dim]# ReLU6: the kink at 0 and the cap at 6[/dim]
+
+  relu-cli plot relu --threshold 1 --output relu.svg  [dim]# an SVG picture instead[/dim]
+"""
+PlotModeOpt = Annotated[
+    PlotMode,
+    typer.Option("--mode", "-m", help="Draw the function (forward), its derivative (gradient) or both."),
+]
+RangeOpt = Annotated[
+    tuple[str, str],
+    typer.Option(
+        "--range",
+        metavar="LOW HIGH",
+        callback=lambda value: _parse_range(value),
+        help="The interval of x to draw; negative numbers need no '--'.",
+    ),
+]
+PlotOutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE.svg",
+        help="Write the plot to an SVG picture (80 columns, in colour) instead of printing it.",
+        show_default=False,
+    ),
+]
+
 app = typer.Typer(
     name=PROG,
     cls=ReluGroup,
@@ -487,12 +605,17 @@ def relu_command(
     output_format: FormatOpt = OutputFormat.auto,
     on_error: OnErrorOpt = OnError.fail,
     max_rows: MaxRowsOpt = None,
+    max_value: MaxValueOpt = None,
+    threshold: ThresholdOpt = "0",
+    stats: StatsOpt = False,
+    quiet: QuietOpt = False,
     color: ColorOpt = Color.auto,
     names: NamesOpt = False,
 ) -> None:
     """relu(x) = max(0, x).  Gradient: 1 if x > 0 else 0 (0 at x = 0, as in PyTorch).
 
-    NaN in gives NaN out; relu never prints -0.0.
+    With --max-value M and --threshold T (Keras's relu): min(x, M) if x > T else 0; the gradient is 1
+    only for T < x < M. ReLU6 is --max-value 6. NaN in gives NaN out; relu never prints -0.0.
     """
     run(
         Request(
@@ -507,8 +630,12 @@ def relu_command(
             output_format,
             on_error,
             max_rows,
-            color,
-            names,
+            max_value=_knob(max_value),
+            threshold=float(threshold),
+            stats=stats,
+            quiet=quiet,
+            color=color,
+            names=names,
         )
     )
 
@@ -525,12 +652,17 @@ def leaky_relu_command(
     output_format: FormatOpt = OutputFormat.auto,
     on_error: OnErrorOpt = OnError.fail,
     max_rows: MaxRowsOpt = None,
+    max_value: MaxValueOpt = None,
+    threshold: ThresholdOpt = "0",
+    stats: StatsOpt = False,
+    quiet: QuietOpt = False,
     color: ColorOpt = Color.auto,
     names: NamesOpt = False,
 ) -> None:
     """leaky_relu(x) = x if x > 0 else slope*x  (default slope 0.001).
 
     Gradient: 1 if x > 0 else slope (slope at x = 0, as in PyTorch). NaN in gives NaN out.
+    With --max-value M and --threshold T: min(x, M) if x > T else slope*(x - T).
     """
     run(
         Request(
@@ -545,10 +677,66 @@ def leaky_relu_command(
             output_format,
             on_error,
             max_rows,
-            color,
-            names,
+            max_value=_knob(max_value),
+            threshold=float(threshold),
+            stats=stats,
+            quiet=quiet,
+            color=color,
+            names=names,
         )
     )
+
+
+@app.command("plot", cls=ReluCommand, epilog=PLOT_EXAMPLES)
+def plot_command(
+    ctx: typer.Context,
+    function: Annotated[
+        PlotFunction, typer.Argument(metavar="FUNCTION", help="The function to draw.", show_default=False)
+    ],
+    slope: SlopeOpt = "0.001",
+    max_value: MaxValueOpt = None,
+    threshold: ThresholdOpt = "0",
+    mode: PlotModeOpt = PlotMode.both,
+    x_range: RangeOpt = ("-5", "5"),
+    output: PlotOutputOpt = None,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Draw FUNCTION and its gradient in the terminal, with numbered axes and the kink (and cap) marked.
+
+    The legend gives the gradient exactly at each marked point. Colour as --color says (by default only
+    on a terminal, never with NO_COLOR). --slope is for leaky-relu only.
+    """
+    env = Environment.from_sys(color)
+    with reporting(env):
+        if function is PlotFunction.relu and ctx.get_parameter_source("slope") is ParameterSource.COMMANDLINE:
+            raise UsageError("--slope is for leaky-relu only (relu has slope 0)")
+        cap, kink = _knob(max_value), float(threshold)
+        _check_knobs(cap, kink)
+        from . import plot
+
+        # as wide as the terminal (within 40 to 100 columns); 80 for a pipe, a file or a picture, so those
+        # are the same on every machine
+        on_terminal = env.stdout_isatty and output is None
+        low, high = x_range
+        lines = plot.figure(
+            function.value,
+            mode.value,
+            slope=float(slope) if function is PlotFunction.leaky_relu else 0.0,
+            max_value=cap,
+            threshold=kink,
+            low=float(low),
+            high=float(high),
+            width=shutil.get_terminal_size().columns if on_terminal else 80,
+        )
+        if output is None:
+            env.stdout.write(plot.render(lines, color=env.stdout_color).encode("utf-8"))
+            env.stdout.flush()
+            return
+        try:
+            with open(output, "w", encoding="utf-8") as svg_file:
+                svg_file.write(plot.svg(lines, title=f"relu-cli plot {function.value}"))
+        except OSError as error:
+            raise UsageError(error.strerror or "cannot be written", where=output) from None
 
 
 # ------------------------------------------------------------------------------------------------- run
@@ -569,6 +757,10 @@ class Request:
     output_format: OutputFormat
     on_error: OnError
     max_rows: int | None
+    max_value: float | None = None
+    threshold: float = 0.0
+    stats: bool = False
+    quiet: bool = False
     color: Color = Color.auto
     names: bool = False  # list the input's columns instead of transforming
 
@@ -607,17 +799,28 @@ def _title(request: Request) -> tuple[str, list[str], tuple[str, str]]:
     name = "relu" if request.function == "relu" else "leaky_relu"
     prime = "'" if request.mode is Mode.gradient else ""
     notes = [f"slope {request.slope!r}"] if request.function == "leaky-relu" else []
+    if request.max_value is not None:
+        notes.append(f"max_value {request.max_value!r}")
+    if request.threshold != 0:
+        notes.append(f"threshold {request.threshold!r}")
     return f"{name}{prime}(x)", notes, ("x", f"{name}{prime}(x)")
 
 
-def run(request: Request) -> None:
-    """Carry out a request; an error becomes one stderr line, coloured as ``--color`` says, and a status."""
-    env = Environment.from_sys(request.color)
+@contextmanager
+def reporting(env: Environment) -> Iterator[None]:
+    """A command's work: an error becomes one stderr line, coloured as ``--color`` says, and a status."""
     try:
-        _run(request, env)
+        yield
     except ReluCliError as error:
         report(env.stderr, str(error), color=env.stderr_color)
         raise typer.Exit(error.exit_code) from None
+
+
+def run(request: Request) -> None:
+    """Carry out a request of the relu and leaky-relu commands."""
+    env = Environment.from_sys(request.color)
+    with reporting(env):
+        _run(request, env)
 
 
 def _run(request: Request, env: Environment) -> None:
@@ -626,12 +829,27 @@ def _run(request: Request, env: Environment) -> None:
     delimiter = _parse_delimiter(request.delimiter)
 
     from . import core, json_input, pipeline, readers, sniff, writers
+    from .progress import ReadProgress
+    from .stats import Stats
 
-    function = core.activation(request.function, request.mode.value, request.slope)  # type: ignore[arg-type]
+    _check_knobs(request.max_value, request.threshold)
+    function = core.activation(
+        request.function,  # type: ignore[arg-type]
+        request.mode.value,
+        request.slope,
+        max_value=request.max_value,
+        threshold=request.threshold,
+    )
     fmt = writers.OutputFormat(request.output_format.value)
     if fmt is writers.OutputFormat.auto:
         fmt = writers.OutputFormat.table if env.stdout_isatty else writers.OutputFormat.text
     tally = pipeline.Tally()
+    summary = Stats(request.function, threshold=request.threshold, max_value=request.max_value)
+    # a bar only where nothing else is being drawn meanwhile: data streaming to the same terminal is
+    # progress enough, and a table is drawn after the bar is gone
+    show_progress = env.stderr_isatty and not request.quiet and not request.values
+    show_progress &= not env.stdout_isatty or fmt is writers.OutputFormat.table
+    progress: ReadProgress | None = None
     writer: writers.Writer | None = None
     processor: pipeline.Processor | None = None
     first_layout: Layout | None = None
@@ -643,9 +861,11 @@ def _run(request: Request, env: Environment) -> None:
             return
         inputs = _open_inputs(request, env, stack) if request.files else iter([("<stdin>", env.stdin)])
         for source, opened in inputs:
+            if progress is not None:
+                opened = progress.track(source, opened)  # the bytes read, compressed or not
             stream, is_json = sniff.open_input(opened, source)
             reader: readers.TextReader | json_input.JsonReader
-            if is_json:
+            if is_json and delimiter is None and request.header is None:  # else: text, as the options say
                 reader = json_input.JsonReader(stream, source)
             else:
                 explicit = delimiter if delimiter != "whitespace" else readers.WHITESPACE
@@ -675,6 +895,8 @@ def _run(request: Request, env: Environment) -> None:
 
     try:
         with ExitStack() as stack:
+            if show_progress:
+                progress = stack.enter_context(ReadProgress(env.stderr, color=env.stderr_color))
             for layout, batches in sources(stack):
                 if first_layout is None:
                     if request.names:
@@ -697,17 +919,46 @@ def _run(request: Request, env: Environment) -> None:
                     readers.check_same_layout(first_layout, layout)
                 assert processor is not None and writer is not None
                 for batch in batches:
-                    writer.write(processor.process(batch))
+                    try:
+                        processed = processor.process(batch)
+                    except InputError as error:
+                        # stop at the first bad record as a stream does, whatever the read size: the
+                        # records before it in this batch are still written
+                        good = sum(line < (error.line or 0) for line in batch.lines)
+                        if good:
+                            head = readers.Batch(batch.source, batch.rows[:good], batch.lines[:good])
+                            writer.write(processor.process(head))
+                        raise
+                    writer.write(processed)
+                    if request.stats:
+                        summary.add(processed)
             if writer is None:  # no records at all
                 writer = make_writer(
                     readers.Layout("<empty>", readers.WHITESPACE, None, ["1"], value_list=True)
                 )
                 writer.start()
+            if progress is not None:
+                progress.close()
             writer.finish()
     except BrokenPipeError:
         _silence_stdout()
         raise typer.Exit(ExitCode.BROKEN_PIPE) from None
+    if request.stats:
+        names = first_layout.names if first_layout is not None else []
+        named = first_layout is not None and first_layout.header is not None
+        for block in summary.blocks(names, named=named):
+            report(env.stderr, block, kind="stats")
     _report_tally(env, tally)
+
+
+def _check_knobs(max_value: float | None, threshold: float) -> None:
+    """A cap at or below 0 or the threshold is a usage error (exit 2), before any input is read."""
+    from .core import check_knobs
+
+    try:
+        check_knobs(max_value, threshold)
+    except ValueError as error:
+        raise UsageError(str(error), where="--max-value") from None
 
 
 def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:

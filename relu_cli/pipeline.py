@@ -56,7 +56,8 @@ class Processed:
 class Processor:
     """Applies ``function`` to the chosen columns of a stream of batches.
 
-    ``columns`` of None means: every column whose first non-empty value is a number. A record whose field
+    ``columns`` of None means: every column whose first non-empty value is a number, and always the column
+    of a value list (a headerless single column is a list of numbers). A record whose field
     count differs from the layout's is malformed when the input has a header or columns were chosen.
     """
 
@@ -75,13 +76,17 @@ class Processor:
         self.tally = tally
         self.strict_width = layout.header is not None or columns is not None
         self.numeric: dict[int, bool] = {i: True for i in columns} if columns is not None else {}
+        if layout.value_list:
+            self.numeric.setdefault(0, True)  # a list of numbers: anything else in it is bad data
         self.fixed_columns = columns is not None
 
-    def _reject(self, problem: InputError, bad_rows: set[int], row: int) -> None:
-        if self.on_error is OnError.fail:
-            raise problem
-        self.tally.note(problem)
-        bad_rows.add(row)
+    def _settle(self, problems: list[InputError]) -> None:
+        """Fail on, or note, the batch's first problem in reading order (columns are worked one by one)."""
+        if problems:
+            first = min(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
+            if self.on_error is OnError.fail:
+                raise first
+            self.tally.note(first)
 
     def _is_numeric(self, column: int, text: str) -> bool:
         """Whether ``column`` is transformed; decided by its first non-empty value unless chosen."""
@@ -93,13 +98,15 @@ class Processor:
     def process(self, batch: Batch) -> Processed:
         rows, width = batch.rows, self.layout.width
         bad_rows: set[int] = set()
+        problems: list[InputError] = []
         if self.strict_width:
             for i, row in enumerate(rows):
                 if len(row) != width:
                     problem = InputError(
                         f"expected {width} fields, found {len(row)}", source=batch.source, line=batch.lines[i]
                     )
-                    self._reject(problem, bad_rows, i)
+                    problems.append(problem)
+                    bad_rows.add(i)
         inputs = [[unquote(raw) for raw in row] for row in rows]
         outputs = [list(row) for row in rows]
         transformed: set[int] = set()
@@ -123,12 +130,12 @@ class Processor:
                         line=batch.lines[i],
                         column=column + 1,
                     )
+                    problems.append(problem)
                     if self.on_error is OnError.nan:
-                        self.tally.note(problem)
                         self.tally.replaced += 1
                         value = float("nan")
                     else:
-                        self._reject(problem, bad_rows, i)
+                        bad_rows.add(i)
                         continue
                 cells.append(i)
                 values.append(value)
@@ -143,6 +150,7 @@ class Processor:
                     outputs[i][column] = text
             arrays[column] = (read, computed)
             rows_of[column] = cells
+        self._settle(problems)
         if bad_rows:
             self.tally.skipped += len(bad_rows)
             for column, (read, computed) in arrays.items():

@@ -162,17 +162,22 @@ class TextReader:
     def _chunks(self) -> Iterator[str]:
         """Decoded text, cut after a line end; reads what is available rather than waiting for more."""
         read = getattr(self.stream, "read1", self.stream.read)
-        decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        pending, line = "", 1
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        pending, line, at_start = "", 1, True
         while True:
             data = read(self.chunk_size)
+            # error.start counts from the bytes the decoder held back (part of a character), not from data
+            held = len(decoder.getstate()[0])
             try:
-                text = pending + decoder.decode(data, final=not data)
+                decoded = decoder.decode(data, final=not data)
             except UnicodeDecodeError as error:
-                bad_line = line + pending.count("\n") + data[: error.start].count(b"\n")
+                bad_line = line + data[: max(0, error.start - held)].count(b"\n")
                 raise InputError(
                     "invalid UTF-8 (relu-cli reads UTF-8 text)", source=self.source, line=bad_line
                 ) from None
+            if at_start and decoded:
+                decoded, at_start = decoded.removeprefix("\ufeff"), False  # a byte order mark is not data
+            text = pending + decoded
             if not data:
                 if text:
                     yield text

@@ -19,7 +19,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, BinaryIO
 
 from .pipeline import Processed
-from .readers import WHITESPACE, Layout, unquote
+from .readers import WHITESPACE, Layout, parse_number, unquote
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -41,10 +41,13 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
 def json_float(text: str) -> str:
-    """A transformed value as a JSON token: the number, or ``null`` for NaN, ±inf and a missing cell."""
+    """A value of a transformed column as a JSON token: the number, or ``null`` for NaN, ±inf and a
+    missing cell; a bad value that ``--on-error nan`` replaced stays visible as the string it was."""
     if not text.strip(" \t"):
         return "null"
-    value = float(text)
+    value = parse_number(text)
+    if value is None:
+        return json.dumps(text, ensure_ascii=False)
     return repr(value) if math.isfinite(value) else "null"
 
 
@@ -103,7 +106,8 @@ class TextWriter(Writer):
 
 
 class CsvWriter(Writer):
-    """RFC 4180 CSV (or TSV) with a header; a value list gets the header ``input,output``."""
+    """RFC 4180 CSV (or TSV) with a header: ``input,output`` for a value list, positional names ``1,2,…``
+    for a headerless table (as Miller's implicit header and the JSON keys)."""
 
     def __init__(self, out: BinaryIO, layout: Layout, delimiter: str = ",") -> None:
         super().__init__(out, layout)
@@ -118,7 +122,7 @@ class CsvWriter(Writer):
     def start(self) -> None:
         if self.layout.value_list:
             self.csv.writerow(["input", "output"])
-        elif self.layout.header is not None:
+        else:
             self.csv.writerow(self.layout.names)
         self._drain()
 
@@ -252,9 +256,11 @@ class TableWriter(Writer):
                 min_width=widest,
                 style="cyan" if right and column == len(names) - 1 and self.layout.value_list else None,
             )
-        for index, (cells, _) in enumerate(shown):
-            if hidden and index == len(self.head):
-                table.add_row(*(["…"] * len(names)), style="dim")
+        for cells, _ in self.head:
+            table.add_row(*cells, *([""] * (len(names) - len(cells))))
+        if hidden:
+            table.add_row(*(["…"] * len(names)), style="dim")
+        for cells, _ in self.tail:
             table.add_row(*cells, *([""] * (len(names) - len(cells))))
         return table
 
@@ -282,7 +288,8 @@ class TableWriter(Writer):
             legacy_windows=False,
         )
         table = self._table()
-        measured = console.measure(table).maximum
+        # measured without the terminal's limit, which would clamp the answer to the width checked below
+        measured = console.measure(table, options=console.options.update_width(1 << 20)).maximum
         if measured > console.width:  # never wrap or cut numbers: draw wider than the terminal instead
             console.width = measured
         console.print(self.style.title, style="bold")

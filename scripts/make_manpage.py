@@ -34,8 +34,8 @@ def roff(text: str) -> str:
 
 
 def paragraphs(text: str) -> str:
-    """Paragraphs separated by blank lines; the lines inside one keep their breaks."""
-    return "\n".join(".PP\n" + roff(part).replace("\n", "\n.br\n") for part in text.strip().split("\n\n"))
+    """Paragraphs separated by blank lines, each filled by roff."""
+    return "\n".join(f".PP\n{roff(part)}" for part in text.strip().split("\n\n"))
 
 
 def term(record: str) -> str:
@@ -56,27 +56,32 @@ def entry(param: click.Parameter, context: click.Context) -> str | None:
     record = param.get_help_record(context)
     if record is None:
         return None
-    heading = f"\\fI{param.metavar}\\fR..." if isinstance(param, TyperArgument) else term(record[0])
+    variadic = isinstance(param, TyperArgument) and param.nargs != 1
+    heading = f"\\fI{param.metavar}\\fR..." if variadic else term(record[0])
     help_text = roff(plain(param.help or ""))
     extra = record[1].removeprefix(param.help or "").strip()
     return f".TP\n{heading}\n{help_text}" + (f"  {roff(extra)}" if extra else "")
 
 
-def options(context: click.Context, names: set[str] | None = None) -> str:
-    """The parameters of ``context``'s command (only those in ``names``, if given)."""
-    params = context.command.get_params(context)
-    entries = (entry(param, context) for param in params if names is None or param.name in names)
+def options(context: click.Context) -> str:
+    """The options of ``context``'s command."""
+    entries = (entry(param, context) for param in context.command.get_params(context))
     return "\n".join(text for text in entries if text)
 
 
 def examples(epilog: str) -> str:
-    """The Examples epilog: each ``# note`` line, then its command line set as code."""
-    entries = []
-    for line in (line.strip() for line in plain(epilog).splitlines()[1:]):
-        if line.startswith("#"):
-            entries.append(f".PP\n{roff(line.lstrip('# '))}")
-        elif line:
-            entries.append(f".RS\n.nf\n\\f(CR{roff(line)}\\fR\n.fi\n.RE")
+    """An Examples epilog: each command line set as code after its note (a ``# note`` line before it, or
+    a ``# note`` at its end)."""
+    entries: list[str] = []
+    noted = False  # whether a note opened the paragraph the next command line belongs to
+    for line in plain(epilog).splitlines()[1:]:
+        command, _, note = (part.strip() for part in line.partition("#"))
+        if note:
+            entries.append(f".PP\n{roff(note)}")
+        if command:
+            code = f".RS\n.nf\n\\f(CR{roff(command)}\\fR\n.fi\n.RE"
+            entries.append(code if note or noted else f".PP\n{code}")
+        noted = bool(note) and not command
     return "\n".join(entries)
 
 
@@ -95,11 +100,6 @@ def manpage() -> str:
     assert isinstance(group, TyperGroup) and group.help and group.epilog
     root = click.Context(group, info_name=PROG)
     commands = {name: click.Context(cmd, info_name=name, parent=root) for name, cmd in group.commands.items()}
-    entries = [
-        {param.name: entry(param, context) for param in context.command.get_params(context)}
-        for context in commands.values()
-    ]
-    shared = {name for name, text in entries[0].items() if name and all(e.get(name) == text for e in entries)}
     summary = plain(group.help).split("\n\n")[0]
     sections = [
         f'.TH {PROG.upper()} 1 "" "{PROG} {version(PROG)}" "User Commands"',
@@ -108,15 +108,25 @@ def manpage() -> str:
         f".SH DESCRIPTION\n{paragraphs(plain(group.help))}",
         ".SH COMMANDS",
     ]
+    takers: dict[str, list[str]] = {}  # each option's entry, once, with the commands that take it
     for name, context in commands.items():
-        own = {param.name for param in context.command.params if param.name not in shared}
+        params = context.command.get_params(context)
+        arguments = [entry(param, context) for param in params if isinstance(param, TyperArgument)]
         sections.append(f".SS {roff(name)}\n{paragraphs(plain(context.command.help or ''))}")
-        sections.append(options(context, {n for n in own if n}))
-    first = next(iter(commands.values()))
-    sections.append(f".SH OPTIONS OF EVERY COMMAND\n{options(first, shared)}")
+        sections.extend(text for text in arguments if text)
+        for param in params:
+            text = entry(param, context)
+            if text and not isinstance(param, TyperArgument):
+                takers.setdefault(text, []).append(name)
+    sections.append(".SH OPTIONS")
+    for text, names in takers.items():
+        sections.append(text if len(names) == len(commands) else f"{text}\n.br\n({roff(', '.join(names))})")
     sections.append(f".SH GLOBAL OPTIONS\n{options(root)}")
     sections.append(f".SH EXAMPLES\n{examples(group.epilog)}")
-    return "\n".join(section for section in sections if section) + "\n"
+    for name, context in commands.items():  # commands the general examples leave out have their own
+        if context.command.epilog and f"{PROG} {name} " not in group.epilog:
+            sections.append(f".SS {roff(name)}\n{examples(context.command.epilog)}")
+    return "\n".join(sections) + "\n"
 
 
 if __name__ == "__main__":

@@ -77,7 +77,8 @@ def bash_complete(words: list[str], setup: str = "", **env: str) -> str:
     ("words", "expected"),
     [
         (["relu-cli", "le"], "leaky-relu\n"),
-        (["relu-cli", ""], "relu\nleaky-relu\n"),
+        (["relu-cli", ""], "relu\nleaky-relu\nplot\n"),
+        (["relu-cli", "plot", "l"], "leaky-relu\n"),
         (["relu-cli", "relu", "--mode", "gr"], "gradient\n"),
         (["relu-cli", "relu", "-m", ""], "forward\ngradient\n"),
         (["relu-cli", "relu", "-1", "-inf", "-nan", "--format", "j"], "json\n"),

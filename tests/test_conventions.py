@@ -150,6 +150,7 @@ def test_color_never_means_no_escape_codes_on_a_terminal(tmp_path: Path) -> None
         ["relu", "-f", str(bad), "--on-error", "skip", "--color", "never"],  # a table and a warning
         ["relu", "-f", str(tmp_path / "missing.csv"), "--color", "never"],  # an error
         ["relu", "--color", "never", "--help"],
+        ["plot", "relu", "--color", "never"],
     ):
         _, screen = on_terminal(args)
         assert "relu-cli" in screen or "relu(x)" in screen
@@ -204,6 +205,11 @@ def test_color_always_colours_a_table_and_messages_in_pipes(tmp_path: Path) -> N
     result = shell("relu-cli relu -1 2 --format table --color always | cat")
     assert ESCAPE in result.stdout
     assert "relu(x)" in plain(result.stdout)
+
+
+def test_color_always_colours_a_plot_in_a_pipe() -> None:
+    assert ESCAPE not in shell("relu-cli plot relu | cat").stdout
+    assert ESCAPE in shell("relu-cli plot relu --color always | cat").stdout
 
 
 def test_color_always_never_colours_data_formats() -> None:

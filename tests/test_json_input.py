@@ -92,6 +92,11 @@ def test_pretty_printed_json_is_read_and_blank_lines_before_it_are_fine() -> Non
     assert feed(data, "relu").stdout == '[\n{"x": 0.0},\n{"x": 2.0}\n]\n'
 
 
+def test_delimiter_or_header_options_mean_delimited_text_not_json() -> None:
+    assert feed("[1]\n-2\n", "relu -d ';'").stdout == "[1]\n0.0\n"  # a header, as it is not a number
+    assert feed("[1]\n-2\n", "relu --no-header --on-error nan").stdout == "nan\n0.0\n"
+
+
 def test_a_byte_order_mark_before_json_is_skipped() -> None:
     result = shell("printf '\\357\\273\\277[-1]' | relu-cli relu")
     assert result.stdout == "[0.0]\n"

@@ -46,7 +46,7 @@ def test_man_finds_the_page_next_to_a_bin_directory_on_path(prefix: str, tmp_pat
     env.pop("MANPATH", None)
     result = subprocess.run(["man", "relu-cli"], capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
-    for heading in ("NAME", "SYNOPSIS", "COMMANDS", "OPTIONS OF EVERY COMMAND", "EXAMPLES"):
+    for heading in ("NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "OPTIONS", "GLOBAL OPTIONS", "EXAMPLES"):
         assert f"\n{heading}\n" in result.stdout
     assert "relu-cli leaky-relu [OPTIONS] [VALUES]..." in result.stdout
     assert "[default: 0.001]" in result.stdout

@@ -270,3 +270,10 @@ def test_input_is_never_evaluated(tmp_path: Path) -> None:
         result = run(["relu", payload])
         assert result.returncode == 2
         assert not marker.exists(), payload
+
+
+def test_values_work_with_stdin_closed() -> None:
+    result = subprocess.run(
+        ["bash", "-c", '"$0" relu 1 -2 <&-', RELU_CLI], capture_output=True, timeout=60, check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"1.0\n0.0\n", b"")

@@ -1,0 +1,128 @@
+"""Summary statistics for ``--stats``: how many values fell on the flat or scaled side of the kink (the
+"dead unit" fraction), how many hit the cap, and the range and mean of inputs and outputs.
+
+Pure bookkeeping: processed batches in, lines of text out; the command line decides where they go.
+Memory stays constant: each column keeps running counts, extremes and sums, never the values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .pipeline import Processed
+
+
+@dataclass
+class Spread:
+    """Running minimum, maximum and mean of the non-NaN values seen."""
+
+    low: float = math.inf
+    high: float = -math.inf
+    total: float = 0.0
+    count: int = 0
+
+    def add(self, values: NDArray[np.float64]) -> None:
+        present = values[~np.isnan(values)]
+        if present.size:
+            self.low = min(self.low, float(present.min()))
+            self.high = max(self.high, float(present.max()))
+            self.total += float(present.sum())
+            self.count += int(present.size)
+
+    def cells(self) -> list[str]:
+        """``min``, ``max`` and ``mean`` as text; ``nan`` when there was nothing to summarise."""
+        if not self.count:
+            return ["nan"] * 3
+        return [_number(self.low), _number(self.high), _number(self.total / self.count)]
+
+
+@dataclass
+class ColumnStats:
+    """What one transformed column held."""
+
+    count: int = 0
+    nan: int = 0
+    below: int = 0  # inputs at or below the threshold: zeroed by relu, scaled by leaky ReLU
+    capped: int = 0  # inputs at or above max_value
+    inputs: Spread = field(default_factory=Spread)
+    outputs: Spread = field(default_factory=Spread)
+
+
+class Stats:
+    """Accumulates :class:`ColumnStats` for every transformed column of a run.
+
+    ``function`` is ``"relu"`` or ``"leaky-relu"``; ``threshold`` and ``max_value`` are the knobs the
+    values were transformed with, so the counts follow the function's branches in either mode.
+
+    >>> import numpy as np
+    >>> from relu_cli.pipeline import Processed
+    >>> stats = Stats("relu")
+    >>> x = np.array([-3.0, -1.0, 0.0, 2.0, np.nan])
+    >>> stats.add(Processed("arguments", [], [], [], {0}, {0: (x, np.maximum(x, 0.0))}))
+    >>> print(*stats.blocks(["1"]))
+    5 values, 1 NaN
+      zeroed, x <= 0       3   60.0%
+                     min       max      mean
+      input           -3         2      -0.5
+      output           0         2       0.5
+    """
+
+    def __init__(self, function: str, *, threshold: float = 0.0, max_value: float | None = None) -> None:
+        self.function = function
+        self.threshold = threshold
+        self.max_value = max_value
+        self.columns: dict[int, ColumnStats] = {}
+
+    def add(self, batch: Processed) -> None:
+        for column, (read, computed) in batch.arrays.items():
+            stats = self.columns.setdefault(column, ColumnStats())
+            stats.count += int(read.size)
+            stats.nan += int(np.count_nonzero(np.isnan(read)))
+            stats.below += int(np.count_nonzero(read <= self.threshold))
+            if self.max_value is not None:
+                stats.capped += int(np.count_nonzero(read >= self.max_value))
+            stats.inputs.add(read)
+            stats.outputs.add(computed)
+
+    def blocks(self, names: list[str], *, named: bool = False) -> list[str]:
+        """The summary as text, one block of lines per column in column order; ``0 values`` when
+        nothing was read.
+
+        ``names`` are the input's column names; each block says which column it is for when ``named``
+        (an input with a header) or when several columns were transformed.
+        """
+        if not self.columns:
+            return ["0 values"]
+        blocks: list[str] = []
+        named = named or len(self.columns) > 1
+        for column in sorted(self.columns):
+            stats = self.columns[column]
+            name = names[column] if column < len(names) else str(column + 1)
+            head = f"column {name}: " if named else ""
+            head += f"{stats.count:,} value" + ("" if stats.count == 1 else "s")
+            lines = [head + (f", {stats.nan:,} NaN" if stats.nan else "")]
+            branch = "zeroed" if self.function == "relu" else "scaled"
+            rows = [(f"{branch}, x <= {_number(self.threshold)}", stats.below)]
+            if self.max_value is not None:
+                rows.append((f"capped, x >= {_number(self.max_value)}", stats.capped))
+            width = max(len(label) for label, _ in rows)
+            for label, count in rows:
+                lines.append(f"  {label:<{width}} {count:>7,} {_percent(count, stats.count):>7}")
+            lines.append(f"  {'':<8}" + "".join(f"{h:>10}" for h in ("min", "max", "mean")))
+            for label, spread in (("input", stats.inputs), ("output", stats.outputs)):
+                lines.append(f"  {label:<8}" + "".join(f"{c:>10}" for c in spread.cells()))
+            blocks.append("\n".join(lines))
+        return blocks
+
+
+def _number(value: float) -> str:
+    """Six significant digits, as ``%g``: ``-0.5``, ``3``, ``1e+06``, ``inf``."""
+    return f"{value:.6g}"
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"

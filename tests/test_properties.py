@@ -1,0 +1,160 @@
+"""Property-based tests: generated inputs in every textual form, garbage, blank lines and option mixes.
+
+For any of them relu-cli exits 0, 1 or 2, never shows a traceback, accounts for every record, and agrees
+with an independent pure-Python reference. CI runs a bounded number of examples; set
+``RELU_CLI_PROPERTY_EXAMPLES`` (for example 20000) for a longer run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from relu_cli.cli import app
+
+EXAMPLES = int(os.environ.get("RELU_CLI_PROPERTY_EXAMPLES", "150"))
+PROPERTY = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False
+)
+runner = CliRunner()
+
+# An independent statement of what a number looks like (written apart from relu_cli.readers.NUMBER).
+REFERENCE_NUMBER = re.compile(
+    r"\s*[+-]?(\d+(\.\d*)?([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|[iI][nN][fF]([iI][nN][iI][tT][yY])?|[nN][aA][nN])\s*"
+)
+
+
+def reference(text: str, function: str, mode: str, slope: float) -> str | None:
+    """The output for one token, computed with plain Python floats; None when it is not a number."""
+    if not REFERENCE_NUMBER.fullmatch(text):
+        return None
+    x = float(text)
+    if math.isnan(x):
+        return "nan"
+    positive = x > 0
+    if function == "relu":
+        value = (x if positive else 0.0) if mode == "forward" else (1.0 if positive else 0.0)
+    elif mode == "forward":
+        value = x if positive else (0.0 if slope == 0 else slope * x)
+    else:
+        value = 1.0 if positive else slope
+    return repr(value)
+
+
+def spellings(x: float) -> st.SearchStrategy[str]:
+    """Ways a CSV or shell user might write the float x."""
+    if math.isnan(x):
+        return st.sampled_from(["nan", "NaN", "NAN", "-nan", "+nan"])
+    if math.isinf(x):
+        sign = "-" if x < 0 else ""
+        return st.sampled_from([f"{sign}inf", f"{sign}Inf", f"{sign}INFINITY", f"{sign}Infinity"])
+    forms = [repr(x), f"{x:.17g}", f"{x:e}", f"{x:E}", f"{x:.3f}"]
+    if math.copysign(1.0, x) > 0:
+        forms.append("+" + repr(x))
+    if 0 < abs(x) < 1:
+        forms.append(f"{x:.6f}".replace("0.", ".", 1))
+    if x == int(x) and abs(x) < 1e15:
+        forms.append(str(int(x)))
+    return st.sampled_from(forms)
+
+
+numbers = st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True).flatmap(spellings)
+garbage = st.text(alphabet="abcxyz!?@#$%^&*()_=[]{}<>/\\|~`'", min_size=1, max_size=6)
+tokens = st.one_of(numbers, numbers, numbers, garbage)
+functions = st.sampled_from(["relu", "leaky-relu"])
+modes = st.sampled_from(["forward", "gradient"])
+slopes = st.floats(min_value=-10, max_value=10, allow_nan=False).map(repr)
+blank_lines = st.sampled_from(["", "   ", "\t"])
+
+
+def command(function: str, mode: str, slope: str, *extra: str) -> list[str]:
+    args = [function, "--mode", mode, "--no-header", *extra]
+    return [*args, "--slope", slope] if function == "leaky-relu" else args
+
+
+@PROPERTY
+@given(
+    records=st.lists(st.one_of(tokens, blank_lines), max_size=40),
+    function=functions,
+    mode=modes,
+    slope=slopes,
+    on_error=st.sampled_from(["fail", "skip", "nan"]),
+    fmt=st.sampled_from(["text", "csv", "tsv", "json", "ndjson", "table"]),
+    crlf=st.booleans(),
+)
+def test_any_input_exits_0_1_or_2_without_a_traceback(
+    records: list[str], function: str, mode: str, slope: str, on_error: str, fmt: str, crlf: bool
+) -> None:
+    data = ("\r\n" if crlf else "\n").join(records)
+    result = runner.invoke(
+        app, [*command(function, mode, slope, "--on-error", on_error, "--format", fmt)], data
+    )
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    if fmt == "json" and result.exit_code == 0:
+        json.loads(result.stdout)  # strict JSON: Python's parser would also take NaN, so check tokens
+        assert not re.search(r"\b(NaN|Infinity)\b", result.stdout)
+
+
+@PROPERTY
+@given(
+    records=st.lists(st.one_of(tokens, blank_lines), max_size=40),
+    function=functions,
+    mode=modes,
+    slope=slopes,
+)
+def test_skip_accounts_for_every_record_and_matches_the_reference(
+    records: list[str], function: str, mode: str, slope: str
+) -> None:
+    result = runner.invoke(
+        app, command(function, mode, slope, "--on-error", "skip", "-d", ";"), "\n".join(records)
+    )
+    assert result.exit_code == 0, result.output
+    given_records = [r for r in records if r.strip()]
+    expected = [reference(r, function, mode, float(slope)) for r in given_records]
+    produced = result.stdout.splitlines()
+    assert produced == [e for e in expected if e is not None]
+    skipped = sum(e is None for e in expected)
+    reported = re.search(r"skipped (\d+) bad record", result.stderr)
+    assert (int(reported.group(1)) if reported else 0) == skipped
+
+
+@PROPERTY
+@given(records=st.lists(tokens, min_size=1, max_size=40), function=functions, mode=modes, slope=slopes)
+def test_nan_replaces_each_bad_value_in_place(
+    records: list[str], function: str, mode: str, slope: str
+) -> None:
+    result = runner.invoke(
+        app, command(function, mode, slope, "--on-error", "nan", "-d", ";"), "\n".join(records)
+    )
+    assert result.exit_code == 0, result.output
+    expected = [reference(r, function, mode, float(slope)) or "nan" for r in records]
+    assert result.stdout.splitlines() == expected
+
+
+@PROPERTY
+@given(
+    rows=st.lists(st.tuples(numbers, numbers, garbage), min_size=1, max_size=20),
+    function=functions,
+    quote=st.booleans(),
+)
+def test_csv_columns_are_transformed_and_the_rest_kept_byte_for_byte(
+    rows: list[tuple[str, str, str]], function: str, quote: bool
+) -> None:
+    def cell(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"' if quote else text
+
+    lines = ["a,b,label", *(f"{a},{b},{cell(label + ',' if quote else label)}" for a, b, label in rows)]
+    result = runner.invoke(app, [function, "--columns", "a,b"], "\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout.splitlines()
+    assert out[0] == "a,b,label"
+    for (a, b, label), line in zip(rows, out[1:], strict=True):
+        ra, rb = (reference(v, function, "forward", 0.001) for v in (a, b))
+        assert line == f"{ra},{rb},{cell(label + ',' if quote else label)}"

@@ -1,0 +1,91 @@
+"""``--stats``: the summary after the data, on stderr only."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from test_e2e import on_terminal, shell
+
+from relu_cli.pipeline import Processed
+from relu_cli.stats import Stats
+
+
+def _batch(read: list[float], computed: list[float], column: int = 0) -> Processed:
+    arrays = {column: (np.array(read), np.array(computed))}
+    return Processed("test", [], [], [], {column}, arrays)
+
+
+def test_stats_count_zeroed_capped_and_nan_over_batches() -> None:
+    stats = Stats("relu", max_value=6.0)
+    stats.add(_batch([-2.0, 0.0, 7.0], [0.0, 0.0, 6.0]))
+    stats.add(_batch([np.nan, 3.0], [np.nan, 3.0]))
+    column = stats.columns[0]
+    assert (column.count, column.below, column.capped, column.nan) == (5, 2, 1, 1)
+    assert column.inputs.cells() == ["-2", "7", "2"]
+    assert column.outputs.cells() == ["0", "6", "2.25"]
+
+
+def test_stats_of_nothing_say_zero_values() -> None:
+    assert Stats("relu").blocks([]) == ["0 values"]
+
+
+def test_stats_of_only_nan_have_nan_min_max_mean() -> None:
+    stats = Stats("leaky-relu")
+    stats.add(_batch([np.nan], [np.nan]))
+    assert stats.blocks(["1"]) == [
+        "1 value, 1 NaN\n"
+        "  scaled, x <= 0       0    0.0%\n"
+        "                 min       max      mean\n"
+        "  input          nan       nan       nan\n"
+        "  output         nan       nan       nan"
+    ]
+
+
+def test_stats_go_to_stderr_after_the_data_and_stdout_stays_clean() -> None:
+    result = shell("relu-cli relu -3 -1 0 2 nan --stats")
+    assert result.returncode == 0
+    assert result.stdout == "0.0\n0.0\n0.0\n2.0\nnan\n"
+    assert result.stderr == (
+        "relu-cli: stats: 5 values, 1 NaN\n"
+        "  zeroed, x <= 0       3   60.0%\n"
+        "                 min       max      mean\n"
+        "  input           -3         2      -0.5\n"
+        "  output           0         2       0.5\n"
+    )
+
+
+def test_leaky_stats_count_scaled_values_and_the_cap() -> None:
+    result = shell("relu-cli leaky-relu --stats --max-value 6 --threshold 1 -- -4 1 2 9")
+    assert result.stdout == "-0.005\n0.0\n2.0\n6.0\n"
+    assert result.stderr.splitlines()[:3] == [
+        "relu-cli: stats: 4 values",
+        "  scaled, x <= 1       2   50.0%",
+        "  capped, x >= 6       1   25.0%",
+    ]
+
+
+def test_stats_name_each_column_of_a_csv() -> None:
+    result = shell("printf 'id,x,y\\n1,-2,3\\n2,4,-1\\n' | relu-cli relu -c x,y --stats")
+    assert result.stdout == "id,x,y\n1,0.0,3.0\n2,4.0,0.0\n"
+    heads = [line for line in result.stderr.splitlines() if line.startswith("relu-cli: stats:")]
+    assert heads == ["relu-cli: stats: column x: 2 values", "relu-cli: stats: column y: 2 values"]
+
+
+def test_stats_leave_out_skipped_records() -> None:
+    result = shell("printf '1\\nfoo\\n-3\\n' | relu-cli relu --stats --on-error skip")
+    assert result.stdout == "1.0\n0.0\n"
+    assert result.stderr.startswith("relu-cli: stats: 2 values\n  zeroed, x <= 0       1   50.0%\n")
+    assert "skipped 1 bad record(s)" in result.stderr
+
+
+def test_stats_of_an_empty_input() -> None:
+    result = shell("printf '' | relu-cli relu --stats")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "relu-cli: stats: 0 values\n")
+
+
+def test_stats_follow_the_table_on_a_terminal() -> None:
+    status, screen = on_terminal(["relu", "-1", "2", "--stats"])
+    assert status == 0
+    plain = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen)
+    assert plain.index("2 rows") < plain.index("relu-cli: stats: 2 values")

@@ -1,0 +1,371 @@
+"""Writers: every format compared as a whole output string, built from the real reader and processor."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from numpy.typing import ArrayLike, NDArray
+
+from relu_cli import core
+from relu_cli.pipeline import OnError, Processed, Processor, Tally
+from relu_cli.readers import CHUNK_SIZE, Batch, Layout, TextReader, parse_columns, read_values
+from relu_cli.writers import OutputFormat, TableStyle, make_writer
+
+Function = Callable[[ArrayLike], NDArray[np.float64]]
+
+# -------------------------------------------------------------------------------------------- helpers
+
+
+def write(
+    layout: Layout, batches: list[Processed], fmt: OutputFormat, style: TableStyle | None = None
+) -> str:
+    out = io.BytesIO()
+    writer = make_writer(fmt, out, layout, table_style=style, headings=("x", "relu(x)"))
+    writer.start()
+    for batch in batches:
+        writer.write(batch)
+    writer.finish()
+    return out.getvalue().decode("utf-8")
+
+
+def process(layout: Layout, batches: list[Batch], function: Function, columns: str | None) -> list[Processed]:
+    chosen = parse_columns(columns, layout.names) if columns is not None else None
+    processor = Processor(layout, function, columns=chosen, on_error=OnError.fail, tally=Tally())
+    return [processor.process(batch) for batch in batches]
+
+
+def render(
+    data: bytes,
+    fmt: OutputFormat,
+    *,
+    function: Function = core.relu,
+    columns: str | None = None,
+    style: TableStyle | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> str:
+    """``data`` read as a file, transformed and written in ``fmt``."""
+    reader = TextReader(io.BytesIO(data), "in.csv", chunk_size=chunk_size)
+    batches = list(reader.batches())
+    assert reader.layout is not None
+    return write(reader.layout, process(reader.layout, batches, function, columns), fmt, style)
+
+
+def render_values(
+    tokens: list[str], fmt: OutputFormat, *, function: Function = core.relu, style: TableStyle | None = None
+) -> str:
+    """Command-line VALUES transformed and written in ``fmt``."""
+    layout, batch = read_values(tokens)
+    return write(layout, process(layout, [batch], function, None), fmt, style)
+
+
+def plain(*, max_rows: int = 0, width: int = 80, notes: list[str] | None = None) -> TableStyle:
+    return TableStyle("relu(x)", notes or [], color=False, width=width, max_rows=max_rows)
+
+
+VALUES = ["-1", "0", "2.5", "-0.0", "nan", "-inf", "inf", "1e-05"]
+
+TABLE = b'name,x,y,note\n"a, b",-1,2.5,"say ""hi"""\nc,,-0.0,plain\nd,nan,-inf,"two\nlines"\ne,1e3,inf,\n'
+
+# ----------------------------------------------------------------------------------------------- text
+
+
+def test_text_prints_values_one_per_line_in_round_trip_form() -> None:
+    assert render_values(VALUES, OutputFormat.text) == "0.0\n0.0\n2.5\n0.0\nnan\n0.0\ninf\n1e-05\n"
+
+
+def test_text_of_leaky_relu_matches_the_article() -> None:
+    assert render_values(["-1.0", "1.0"], OutputFormat.text, function=core.leaky_relu) == "-0.001\n1.0\n"
+
+
+def test_text_keeps_the_input_layout_byte_for_byte() -> None:
+    assert render(TABLE, OutputFormat.text) == (
+        'name,x,y,note\n"a, b",0.0,2.5,"say ""hi"""\nc,,0.0,plain\nd,nan,0.0,"two\nlines"\ne,1000.0,inf,\n'
+    )
+
+
+def test_text_leaves_unchosen_numeric_columns_as_written() -> None:
+    data = b'"id",x,y\n007,-1,-1e3\n+8,2,.5\n'
+    assert render(data, OutputFormat.text, columns="x") == '"id",x,y\n007,0.0,-1e3\n+8,2.0,.5\n'
+
+
+def test_text_keeps_tabs_and_semicolons() -> None:
+    assert render(b"a\tb\n-1\t2\n", OutputFormat.text) == "a\tb\n0.0\t2.0\n"
+    assert render(b"a;b\n-1;2\n", OutputFormat.text) == "a;b\n0.0;2.0\n"
+
+
+def test_text_joins_whitespace_separated_fields_with_one_space() -> None:
+    assert render(b"  1   -2\n-3\t4 5\n", OutputFormat.text) == "1.0 0.0\n0.0 4.0 5.0\n"
+
+
+def test_text_turns_crlf_into_newlines() -> None:
+    assert render(b"x,y\r\n1,-2\r\n", OutputFormat.text) == "x,y\n1.0,0.0\n"
+
+
+# -------------------------------------------------------------------------------------------- csv/tsv
+
+
+def test_csv_of_values_has_an_input_output_header() -> None:
+    assert render_values(["-1", "2.5", "nan"], OutputFormat.csv) == "input,output\n-1,0.0\n2.5,2.5\nnan,nan\n"
+
+
+def test_tsv_of_values_has_an_input_output_header() -> None:
+    assert render_values(["-1", "2.5"], OutputFormat.tsv) == "input\toutput\n-1\t0.0\n2.5\t2.5\n"
+
+
+def test_csv_quotes_as_rfc4180_says() -> None:
+    assert render(TABLE, OutputFormat.csv) == (
+        'name,x,y,note\n"a, b",0.0,2.5,"say ""hi"""\nc,,0.0,plain\nd,nan,0.0,"two\nlines"\ne,1000.0,inf,\n'
+    )
+
+
+def test_tsv_quotes_only_fields_that_need_it() -> None:
+    assert render(TABLE, OutputFormat.tsv) == (
+        "name\tx\ty\tnote\n"
+        'a, b\t0.0\t2.5\t"say ""hi"""\n'
+        "c\t\t0.0\tplain\n"
+        'd\tnan\t0.0\t"two\nlines"\n'
+        "e\t1000.0\tinf\t\n"
+    )
+
+
+def test_csv_from_tsv_quotes_a_comma_that_was_plain_in_the_input() -> None:
+    assert render(b"name\tx\na, b\t-1\n", OutputFormat.csv) == 'name,x\n"a, b",0.0\n'
+
+
+def test_csv_header_has_unique_unquoted_names() -> None:
+    assert render(b'x,x,"y"\n1,-2,3\n', OutputFormat.csv) == "x,x_2,y\n1.0,0.0,3.0\n"
+
+
+def test_csv_of_a_headerless_table_names_columns_by_position() -> None:
+    assert render(b"1 -2\n-3 4\n", OutputFormat.csv) == "1,2\n1.0,0.0\n0.0,4.0\n"
+
+
+def test_csv_of_one_headerless_column_is_a_value_list() -> None:
+    assert render(b"-3\n4\n", OutputFormat.csv) == "input,output\n-3,0.0\n4,4.0\n"
+
+
+# ------------------------------------------------------------------------------------------ json/ndjson
+
+
+def test_json_of_values_is_strict_with_null_for_nan_and_infinities() -> None:
+    expected = (
+        "[\n"
+        '{"input": -1.0, "output": 0.0},\n'
+        '{"input": 0.0, "output": 0.0},\n'
+        '{"input": 2.5, "output": 2.5},\n'
+        '{"input": -0.0, "output": 0.0},\n'
+        '{"input": null, "output": null},\n'
+        '{"input": null, "output": 0.0},\n'
+        '{"input": null, "output": null},\n'
+        '{"input": 1e-05, "output": 1e-05}\n'
+        "]\n"
+    )
+    output = render_values(VALUES, OutputFormat.json)
+    assert output == expected
+    json.loads(output, parse_constant=pytest.fail)  # no NaN or Infinity tokens
+
+
+def test_ndjson_of_values_is_one_object_per_line() -> None:
+    assert render_values(["-1", "inf", "3"], OutputFormat.ndjson) == (
+        '{"input": -1.0, "output": 0.0}\n{"input": null, "output": null}\n{"input": 3.0, "output": 3.0}\n'
+    )
+
+
+def test_json_of_a_table_is_keyed_by_column_name() -> None:
+    expected = (
+        "[\n"
+        '{"name": "a, b", "x": 0.0, "y": 2.5, "note": "say \\"hi\\""},\n'
+        '{"name": "c", "x": null, "y": 0.0, "note": "plain"},\n'
+        '{"name": "d", "x": null, "y": 0.0, "note": "two\\nlines"},\n'
+        '{"name": "e", "x": 1000.0, "y": null, "note": ""}\n'
+        "]\n"
+    )
+    output = render(TABLE, OutputFormat.json)
+    assert output == expected
+    assert json.loads(output, parse_constant=pytest.fail)[0]["note"] == 'say "hi"'
+
+
+def test_ndjson_of_a_table_is_one_object_per_record() -> None:
+    assert render(TABLE, OutputFormat.ndjson) == (
+        '{"name": "a, b", "x": 0.0, "y": 2.5, "note": "say \\"hi\\""}\n'
+        '{"name": "c", "x": null, "y": 0.0, "note": "plain"}\n'
+        '{"name": "d", "x": null, "y": 0.0, "note": "two\\nlines"}\n'
+        '{"name": "e", "x": 1000.0, "y": null, "note": ""}\n'
+    )
+
+
+def test_json_of_a_headerless_table_names_columns_by_position() -> None:
+    assert render(b"1 -2\n-3 4\n", OutputFormat.json) == (
+        '[\n{"1": 1.0, "2": 0.0},\n{"1": 0.0, "2": 4.0}\n]\n'
+    )
+
+
+def test_json_keeps_untransformed_numbers_as_numbers_only_when_json_can_spell_them() -> None:
+    data = b"a,b,c,d,x\n7,1e5,007,nan,-1\n-2.5,+3,.5,inf,2\n"
+    assert render(data, OutputFormat.ndjson, columns="x") == (
+        '{"a": 7, "b": 1e5, "c": "007", "d": "nan", "x": 0.0}\n'
+        '{"a": -2.5, "b": "+3", "c": ".5", "d": "inf", "x": 2.0}\n'
+    )
+
+
+def test_json_of_no_records_is_an_empty_array() -> None:
+    layout = Layout("in.csv", ",", ["x"], ["x"], value_list=False)
+    assert write(layout, [], OutputFormat.json) == "[]\n"
+    assert write(layout, [], OutputFormat.ndjson) == ""
+
+
+def test_json_of_directly_built_batches_writes_null_for_missing_and_non_finite() -> None:
+    layout = Layout("in.csv", ",", ["x", "y"], ["x", "y"], value_list=False)
+    batch = Processed("in.csv", [["", "-inf"], ["nan", "1"]], [["", "0.0"], ["nan", "1.0"]], [2, 3], {0, 1})
+    assert write(layout, [batch, batch], OutputFormat.json) == (
+        "[\n"
+        '{"x": null, "y": 0.0},\n{"x": null, "y": 1.0},\n{"x": null, "y": 0.0},\n{"x": null, "y": 1.0}\n'
+        "]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        OutputFormat.text,
+        OutputFormat.csv,
+        OutputFormat.tsv,
+        OutputFormat.json,
+        OutputFormat.ndjson,
+        OutputFormat.table,
+    ],
+)
+def test_output_does_not_depend_on_how_the_input_was_chunked(fmt: OutputFormat) -> None:
+    style = plain() if fmt is OutputFormat.table else None
+    whole = render(TABLE, fmt, style=style)
+    assert render(TABLE, fmt, style=style, chunk_size=1) == whole
+    assert render(TABLE, fmt, style=style, chunk_size=7) == whole
+
+
+# ---------------------------------------------------------------------------------------------- table
+
+
+def test_table_of_values_puts_input_beside_right_aligned_output() -> None:
+    assert render_values(["-1", "2.5", "nan", "1e-05"], OutputFormat.table, style=plain()) == (
+        "relu(x)\n"
+        "    x   relu(x)\n"
+        "───────────────\n"
+        "   -1       0.0\n"
+        "  2.5       2.5\n"
+        "  nan       nan\n"
+        "1e-05     1e-05\n"
+        "4 rows\n"
+    )
+
+
+def test_table_of_a_csv_aligns_numbers_right_and_text_left() -> None:
+    assert render(TABLE, OutputFormat.table, style=plain()) == (
+        "relu(x)\n"
+        "name        x     y   note     \n"
+        "───────────────────────────────\n"
+        'a, b      0.0   2.5   say "hi" \n'
+        "c               0.0   plain    \n"
+        "d         nan   0.0   two      \n"
+        "                      lines    \n"
+        "e      1000.0   inf            \n"
+        "4 rows\n"
+    )
+
+
+def test_table_caption_carries_the_notes_and_a_singular_count() -> None:
+    style = plain(notes=["slope 0.5"])
+    output = render_values(["-2"], OutputFormat.table, function=core.leaky_relu, style=style)
+    assert output.endswith("\nslope 0.5 · 1 row\n")
+
+
+def test_table_without_colour_has_no_escape_codes() -> None:
+    assert "\x1b" not in render(TABLE, OutputFormat.table, style=plain())
+    assert "\x1b" not in render_values(VALUES, OutputFormat.table, style=plain())
+
+
+def test_table_with_colour_has_escape_codes() -> None:
+    style = TableStyle("relu(x)", [], color=True, width=80, max_rows=0)
+    assert "\x1b[" in render_values(VALUES, OutputFormat.table, style=style)
+
+
+def test_long_table_shows_first_and_last_rows_around_an_elision_row() -> None:
+    tokens = [str(i) for i in range(-5, 1495)]
+    assert render_values(tokens, OutputFormat.table, style=plain(max_rows=4)) == (
+        "relu(x)\n"
+        "   x   relu(x)\n"
+        "──────────────\n"
+        "  -5       0.0\n"
+        "  -4       0.0\n"
+        "   …         …\n"
+        "1493    1493.0\n"
+        "1494    1494.0\n"
+        "4 of 1,500 rows shown (--max-rows 0 shows all)\n"
+    )
+
+
+def test_long_table_with_odd_max_rows_shows_one_more_first_row() -> None:
+    output = render_values(["1", "2", "3", "4", "5"], OutputFormat.table, style=plain(max_rows=3))
+    assert output == (
+        "relu(x)\n"
+        "x   relu(x)\n"
+        "───────────\n"
+        "1       1.0\n"
+        "2       2.0\n"
+        "…         …\n"
+        "5       5.0\n"
+        "3 of 5 rows shown (--max-rows 0 shows all)\n"
+    )
+
+
+def test_table_limited_to_one_row_still_marks_the_elision() -> None:
+    output = render_values(["1", "2", "3"], OutputFormat.table, style=plain(max_rows=1))
+    assert output == (
+        "relu(x)\n"
+        "x   relu(x)\n"
+        "───────────\n"
+        "1       1.0\n"
+        "…         …\n"
+        "1 of 3 rows shown (--max-rows 0 shows all)\n"
+    )
+
+
+def test_table_with_max_rows_zero_shows_every_row() -> None:
+    tokens = [str(i) for i in range(100)]
+    output = render_values(tokens, OutputFormat.table, style=plain(max_rows=0))
+    assert "…" not in output
+    assert output.endswith("\n98      98.0\n99      99.0\n100 rows\n")
+    assert output.count("\n") == 4 + 100
+
+
+def test_table_as_long_as_max_rows_has_no_elision() -> None:
+    output = render_values(["1", "2", "3"], OutputFormat.table, style=plain(max_rows=3))
+    assert "…" not in output and output.endswith("3 rows\n")
+
+
+def test_narrow_table_is_drawn_wider_rather_than_cut_or_wrapped() -> None:
+    data = b"long_column_name,b,note\n1.1234567890123457,-2e+300,some text that is long\n"
+    assert render(data, OutputFormat.table, style=plain(width=20)) == (
+        "relu(x)\n"
+        "  long_column_name     b   note                  \n"
+        "─────────────────────────────────────────────────\n"
+        "1.1234567890123457   0.0   some text that is long\n"
+        "1 row\n"
+    )
+
+
+def test_narrow_value_table_keeps_every_digit() -> None:
+    output = render_values(
+        ["-1.2345678901234567", "1.2345678901234567"], OutputFormat.table, style=plain(width=8)
+    )
+    assert output == (
+        "relu(x)\n"
+        "                  x              relu(x)\n"
+        "────────────────────────────────────────\n"
+        "-1.2345678901234567                  0.0\n"
+        " 1.2345678901234567   1.2345678901234567\n"
+        "2 rows\n"
+    )
