@@ -47,7 +47,7 @@ def test_version_prints_name_and_package_version(flag: str) -> None:
     assert result.stdout == f"relu-cli {version('relu-cli')}\n"
 
 
-@pytest.mark.parametrize("command", [[], ["relu"], ["leaky-relu"]])
+@pytest.mark.parametrize("command", [[], ["relu"], ["leaky-relu"], ["plot"]])
 def test_dash_h_is_help_everywhere(command: list[str]) -> None:
     short, long = invoke(*command, "-h"), invoke(*command, "--help")
     assert short[0] == 0
