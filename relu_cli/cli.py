@@ -478,8 +478,9 @@ ColorOpt = Annotated[
     typer.Option(
         "--color",
         is_eager=True,  # so that `--color never --help` applies to the help text too
-        help="Colour in the table and in messages on stderr, decided per stream. auto: on a terminal, unless "
-        "NO_COLOR is set, FORCE_COLOR=0 or TERM=dumb (FORCE_COLOR=1 forces it). never: no escape codes.",
+        help="Colour in the table or plot and in messages on stderr, decided per stream. auto: on a "
+        "terminal, unless NO_COLOR is set, FORCE_COLOR=0 or TERM=dumb (FORCE_COLOR=1 forces it). never: no "
+        "colour escape codes.",
     ),
 ]
 NamesOpt = Annotated[
