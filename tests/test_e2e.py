@@ -170,7 +170,10 @@ def test_long_input_on_a_terminal_shows_head_tail_and_count(tmp_path: Path) -> N
 def test_python_dash_m_matches_the_entry_point() -> None:
     direct = shell("relu-cli leaky-relu -2 3")
     module = subprocess.run(
-        [sys.executable, "-m", "relu_cli", "leaky-relu", "-2", "3"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "relu_cli", "leaky-relu", "-2", "3"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert module.stdout == direct.stdout == "-0.002\n3.0\n"
 
