@@ -72,8 +72,11 @@ class Writer:
         self.layout = layout
 
     def emit(self, text: str) -> None:
-        if text:
-            self.out.write(text.encode("utf-8"))
+        self.send(text.encode("utf-8"))
+
+    def send(self, data: bytes) -> None:
+        if data:
+            self.out.write(data)
             self.out.flush()
 
     def start(self) -> None:
@@ -98,6 +101,9 @@ class TextWriter(Writer):
             self.emit(self.joiner.join(self.layout.header) + "\n")
 
     def write(self, batch: Processed) -> None:
+        if batch.block is not None:  # already in the input's layout
+            self.send(batch.block.data)
+            return
         join = self.joiner.join
         self.emit("".join([join(row) + "\n" for row in batch.outputs]))
 
