@@ -12,6 +12,7 @@ a :class:`Block` of bytes, so that the pipeline can take its columns in bulk ins
 from __future__ import annotations
 
 import re
+import select
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -263,16 +264,15 @@ class TextReader:
         A byte-order mark is dropped and a missing final line end supplied. Cutting at a line feed never
         splits a UTF-8 character.
         """
-        read = getattr(self.stream, "read1", self.stream.read)
         pending, first = b"", True
         while True:
-            data = read(self.chunk_size)
-            if data:
-                data = pending + data
+            data = self._read(pending)
+            end = len(data) == len(pending)  # nothing more came: the end of the input
+            if end:
+                chunk, pending = data + b"\n" if data else b"", b""
+            else:
                 cut = data.rfind(b"\n") + 1
                 chunk, pending = data[:cut], data[cut:]
-            else:
-                chunk, pending = pending + b"\n" if pending else b"", b""
             if chunk and first:
                 first = False
                 chunk = chunk.removeprefix(_BOM)
@@ -281,8 +281,28 @@ class TextReader:
                 chunk = chunk[head:]
             if chunk:
                 yield chunk
-            if not data:
+            if end:
                 return
+
+    def _read(self, pending: bytes) -> bytes:
+        """``pending`` and up to a chunk's size more: what is available now, waiting only while nothing is.
+
+        A pipe hands over at most 64 KiB at a time, so reads are gathered while more is ready.
+        """
+        read = getattr(self.stream, "read1", self.stream.read)
+        pieces = [pending, read(self.chunk_size)]
+        size = len(pieces[-1])
+        while pieces[-1] and size < self.chunk_size and self._ready():
+            pieces.append(read(self.chunk_size - size))
+            size += len(pieces[-1])
+        return b"".join(pieces)
+
+    def _ready(self) -> bool:
+        """Whether the stream can be read without waiting."""
+        try:
+            return bool(select.select([self.stream.fileno()], [], [], 0)[0])
+        except (AttributeError, OSError, ValueError):  # not a file descriptor, such as BytesIO
+            return False
 
     def _block(self, data: bytes) -> Block | None:
         """``data`` as a :class:`Block`, or None when it holds anything but plain lines of the layout's width
