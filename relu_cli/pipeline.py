@@ -85,6 +85,8 @@ def format_numbers(values: NDArray[np.float64]) -> bytes:
     import orjson
 
     values = np.ascontiguousarray(values, dtype=np.float64)
+    if not values.size:
+        return b""
     odd = ~np.isfinite(values) | ((np.abs(values) < 1e-4) & (values != 0))
     if odd.any():
         shown = values.copy()
