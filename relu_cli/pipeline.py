@@ -36,7 +36,6 @@ def format_floats(values: NDArray[np.float64]) -> list[str]:
 
 # A JSON value that is not a number starts with one of these; without them, orjson reads only numbers.
 _NOT_NUMBERS = (b'"', b"[", b"{", b"t", b"f", b"n")
-_ONE_PER_LINE = bytes.maketrans(b",]", b"\n\n")  # a JSON array of numbers, with "[" deleted: one per line
 
 
 def parse_numbers(cells: bytes) -> NDArray[np.float64] | None:
@@ -62,7 +61,7 @@ def parse_numbers(cells: bytes) -> NDArray[np.float64] | None:
         parsed = orjson.loads(b"".join((b"[", cells[:-1].replace(b"\n", b","), b"]")))
     except orjson.JSONDecodeError:
         return None
-    values = np.array(parsed, dtype=np.float64)
+    values = np.fromiter(parsed, dtype=np.float64, count=len(parsed))
     integer_zeros = [i for i in np.flatnonzero(values == 0).tolist() if type(parsed[i]) is int]
     if integer_zeros:
         texts = cells.split(b"\n")
@@ -93,7 +92,7 @@ def format_numbers(values: NDArray[np.float64]) -> bytes:
         shown[odd] = np.nan
     else:
         shown = values
-    text = orjson.dumps(shown, option=orjson.OPT_SERIALIZE_NUMPY).translate(_ONE_PER_LINE, b"[")
+    text = orjson.dumps(shown, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].replace(b",", b"\n") + b"\n"
     if shown is not values:
         parts = text.split(b"null")
         words = [repr(value).encode() for value in values[odd].tolist()]
