@@ -5,8 +5,8 @@ through :mod:`relu_cli.core`, and written by :mod:`relu_cli.writers`. numpy and 
 when a command actually processes data, so ``--help``, ``--version`` and completion start fast.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here, unlike the other modules: Typer evaluates the annotations
+# of every command function on each start, and as strings each one costs a compile and an eval.
 import os
 import shutil
 import sys
@@ -68,7 +68,7 @@ class Environment:
     stdout_isatty: bool
 
     @classmethod
-    def from_sys(cls) -> Environment:
+    def from_sys(cls) -> "Environment":
         return cls(
             stdin=sys.stdin.buffer,
             stdout=sys.stdout.buffer,
@@ -128,7 +128,6 @@ def _is_number(token: str) -> bool:
     return token.strip() == token and parse_number(token) is not None
 
 
-@dataclass(frozen=True)
 class PlainConversion(RuntimeParam):
     """Converts an option's text to its declared type without pydantic.
 
@@ -583,7 +582,7 @@ def run(request: Request) -> None:
     processor: pipeline.Processor | None = None
     first_layout: Layout | None = None
 
-    def sources(stack: ExitStack) -> Iterator[tuple[Layout, Iterator[Batch]]]:
+    def sources(stack: ExitStack) -> "Iterator[tuple[Layout, Iterator[Batch]]]":
         if request.values:
             layout, batch = readers.read_values(request.values)
             yield layout, iter([batch])
@@ -604,7 +603,7 @@ def run(request: Request) -> None:
                 continue
             yield reader.layout, _chain(first, batches)
 
-    def make_writer(layout: Layout) -> writers.Writer:
+    def make_writer(layout: "Layout") -> "writers.Writer":
         title, notes, headings = _title(request)
         style = None
         if fmt is writers.OutputFormat.table:
@@ -647,7 +646,7 @@ def run(request: Request) -> None:
     _report_tally(env, tally)
 
 
-def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
+def _chain(first: "Batch", rest: Iterator["Batch"]) -> Iterator["Batch"]:
     yield first
     yield from rest
 
