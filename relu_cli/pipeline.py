@@ -74,12 +74,12 @@ def parse_numbers(cells: bytes) -> NDArray[np.float64] | None:
 def format_numbers(values: NDArray[np.float64]) -> bytes:
     """The text :func:`format_floats` gives, each value followed by a line feed, formatted in bulk.
 
-    orjson writes the same shortest round-trip digits as ``repr`` except for NaN and ±inf (``null``) and
-    for 0 < |x| < 1e-4 (``0.00001`` and ``1e-7`` where ``repr`` writes ``1e-05`` and ``1e-07``). Those few
-    values are written as NaN, and each ``null`` is then replaced by the ``repr`` of its value.
+    orjson writes the same shortest round-trip digits as ``repr``, in the same form except for NaN and
+    ±inf (``null``) and for 0 < |x| < 1e-4 (``0.00001`` and ``1e-7`` where ``repr`` writes ``1e-05`` and
+    ``1e-07``). Those few values are written as NaN, and each ``null`` is then replaced by their ``repr``.
 
-    >>> format_numbers(np.array([1.0, -0.001, 1e-05, 1e-07, float("-inf"), 1e16]))
-    b'1.0\\n-0.001\\n1e-05\\n1e-07\\n-inf\\n1e+16\\n'
+    >>> format_numbers(np.array([1.0, -0.001, 1e-05, -1.5e-05, 1e-07, float("-inf"), 1e16]))
+    b'1.0\\n-0.001\\n1e-05\\n-1.5e-05\\n1e-07\\n-inf\\n1e+16\\n'
     """
     import orjson
 
@@ -87,17 +87,18 @@ def format_numbers(values: NDArray[np.float64]) -> bytes:
     if not values.size:
         return b""
     odd = ~np.isfinite(values) | ((np.abs(values) < 1e-4) & (values != 0))
+    shown = values
     if odd.any():
         shown = values.copy()
         shown[odd] = np.nan
-    else:
-        shown = values
     text = orjson.dumps(shown, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].replace(b",", b"\n") + b"\n"
-    if shown is not values:
-        parts = text.split(b"null")
-        words = [repr(value).encode() for value in values[odd].tolist()]
-        text = parts[0] + b"".join(word + part for word, part in zip(words, parts[1:]))
-    return text
+    if shown is values:
+        return text
+    parts = text.split(b"null")
+    pieces = [b""] * (2 * len(parts) - 1)
+    pieces[0::2] = parts
+    pieces[1::2] = [repr(value).encode() for value in values[odd].tolist()]
+    return b"".join(pieces)
 
 
 @dataclass
