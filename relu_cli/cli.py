@@ -571,6 +571,9 @@ def run(request: Request) -> None:
     _check_inputs(request, env)
     delimiter = _parse_delimiter(request.delimiter)
 
+    # numpy's OpenBLAS starts a thread per core when imported: about 50 ms of start-up on two cores, for
+    # linear algebra relu-cli never does
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from . import core, pipeline, readers, writers
 
     function = core.activation(request.function, request.mode.value, request.slope)  # type: ignore[arg-type]

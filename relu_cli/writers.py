@@ -7,9 +7,7 @@ after every batch, so results appear while the input is still arriving.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import math
 import re
 from collections import deque
@@ -50,7 +48,13 @@ def json_float(text: str) -> str:
 
 def json_passthrough(text: str) -> str:
     """An untouched field as JSON: a number token when it already is one, else a string."""
-    return text if _JSON_NUMBER.fullmatch(text) else json.dumps(text, ensure_ascii=False)
+    return text if _JSON_NUMBER.fullmatch(text) else json_string(text)
+
+
+def json_string(text: str) -> str:
+    import json  # here, not at the top: text output, the usual case, starts faster without it
+
+    return json.dumps(text, ensure_ascii=False)
 
 
 def field_name(layout: Layout, column: int) -> str:
@@ -114,6 +118,8 @@ class CsvWriter(Writer):
     def __init__(self, out: BinaryIO, layout: Layout, delimiter: str = ",") -> None:
         super().__init__(out, layout)
         self.buffer = io.StringIO()
+        import csv  # here, not at the top: text output, the usual case, starts faster without it
+
         self.csv = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\n")
 
     def _drain(self) -> None:
@@ -158,7 +164,7 @@ class JsonWriter(Writer):
         for inputs, outputs in zip(batch.inputs, batch.outputs):
             members = []
             for column, value in enumerate(inputs):
-                key = json.dumps(field_name(self.layout, column), ensure_ascii=False)
+                key = json_string(field_name(self.layout, column))
                 if column in batch.transformed:
                     token = json_float(unquote(outputs[column]))
                 else:
