@@ -186,8 +186,8 @@ class Processor:
             numeric[column] = bool(known)
         cells: dict[int, bytes] = {}
         arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
-        for column in (column for column, yes in numeric.items() if yes):
-            read = parse_numbers(block.column(column))
+        for column, text in block.columns([column for column, yes in numeric.items() if yes]).items():
+            read = parse_numbers(text)
             if read is None:
                 return None
             computed = self.function(read)

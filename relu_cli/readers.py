@@ -5,7 +5,7 @@ delimiter. Fields are kept *raw* (exactly as read, quotes included) so untransfo
 back byte for byte; :func:`unquote` gives a field's value. Streams are read in chunks of whatever is
 available, so output for early lines can appear while a slow producer is still writing.
 
-A chunk of plain lines — no quotes, no blank lines, the same number of fields on every line — also comes as
+A chunk of plain lines — no quotes, the same number of fields on every line — also comes as
 a :class:`Block` of bytes, so that the pipeline can take its columns in bulk instead of field by field.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import select
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import BinaryIO, TypeVar, overload
@@ -68,6 +68,17 @@ def count_lines(data: bytes) -> int:
     import numpy as np
 
     return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
+
+
+def plain_lines(data: bytes, delimiter: bytes, width: int) -> bool:
+    """Whether every line of ``data`` holds exactly ``width`` fields: in the order the delimiters and line
+    feeds stand, every line feed comes right after ``width - 1`` delimiters."""
+    import numpy as np
+
+    text = np.frombuffer(data, dtype=np.uint8)
+    separators = text[(text == delimiter[0]) | (text == 10)]
+    expected = np.array([delimiter[0]] * (width - 1) + [10], dtype=np.uint8)
+    return len(separators) % width == 0 and bool((separators.reshape(-1, width) == expected).all())
 
 
 def sniff_delimiter(first_record: str) -> str | None:
@@ -127,43 +138,57 @@ class Layout:
 @dataclass
 class Block:
     """A chunk of plain lines, for the pipeline to take in bulk: no quotes, no carriage returns, and with
-    ``width`` > 1 exactly ``width`` fields split by ``delimiter`` on every line. With ``width`` 1 every line
-    is one field (no delimiter, space or tab) or blank; blank lines are not records.
-
-    For ``width`` > 1, ``fields`` is ``data`` split into one flat list in which every line end is an element
-    ``b"\\n"`` of its own, so that column ``c`` is the slice ``fields[c:-1:width + 1]``.
+    ``width`` > 1 exactly ``width`` fields split by a one-byte ``delimiter`` on every line. With ``width`` 1
+    every line is one field (no delimiter, space or tab) or blank; blank lines are not records.
     """
 
     data: bytes  # the lines, each ending in a line feed; valid UTF-8
     width: int
     delimiter: bytes
     first_line: int  # the number of the first line in its input
-    fields: list[bytes] = field(default_factory=list, repr=False)
+    _splits: dict[int, list[bytes]] = field(default_factory=dict, repr=False, compare=False)
 
-    def column(self, index: int) -> bytes:
-        """The column's cells, each followed by a line feed."""
+    def _split(self, indexes: Collection[int]) -> tuple[list[bytes], int]:
+        """The fields, split as the columns ``indexes`` need, and the step from one line's field to the next.
+
+        Inner columns need the data split at the delimiter only: the line feeds stay inside the parts that
+        hold the last field of a line and the first of the next. A first or last column needs the line
+        feeds split as well.
+        """
+        step = self.width - 1 if all(0 < index < self.width - 1 for index in indexes) else self.width
+        if step not in self._splits:
+            data = self.data if step < self.width else self.data.replace(b"\n", self.delimiter)
+            self._splits[step] = data.split(self.delimiter)
+        return self._splits[step], step
+
+    def columns(self, indexes: Collection[int]) -> dict[int, bytes]:
+        """The cells of each column, each cell followed by a line feed."""
         if self.width == 1:
-            return self.data
-        return b"\n".join([*self.fields[index : -1 : self.width + 1], b""])
+            return dict.fromkeys(indexes, self.data)
+        fields, step = self._split(indexes)
+        end = step * (len(fields) // step)
+        return {index: b"\n".join([*fields[index:end:step], b""]) for index in indexes}
 
     def first_cell(self, column: int) -> str:
-        if self.width == 1:
-            return self.data[: self.data.index(b"\n")].decode()
-        return self.fields[column].decode()
+        first = self.data[: self.data.index(b"\n")]
+        return (first if self.width == 1 else first.split(self.delimiter)[column]).decode()
 
     def with_columns(self, columns: dict[int, bytes]) -> Block:
         """A copy with the given columns replaced by new cells (each followed by a line feed, as
-        :meth:`column` gives them); for ``width`` 1 the block must have no blank lines."""
+        :meth:`columns` gives them); for ``width`` 1 the block must have no blank lines."""
         if not columns:
             return self
         if self.width == 1:
             return Block(columns[0], 1, self.delimiter, self.first_line)
-        fields = self.fields.copy()
+        fields, step = self._split(columns.keys())
+        fields, end = fields.copy(), step * (len(fields) // step)
         for index, cells in columns.items():
-            fields[index : -1 : self.width + 1] = cells.split(b"\n")[:-1]
-        line_end = self.delimiter + b"\n" + self.delimiter
-        data = self.delimiter.join(fields).replace(line_end, b"\n")
-        return Block(data, self.width, self.delimiter, self.first_line, fields)
+            fields[index:end:step] = cells.split(b"\n")[:-1]
+        if step < self.width:  # the line feeds are still in place
+            return Block(self.delimiter.join(fields), self.width, self.delimiter, self.first_line)
+        pieces = ([b"", self.delimiter] * (self.width - 1) + [b"", b"\n"]) * (end // step)
+        pieces[0::2] = fields[:end]
+        return Block(b"".join(pieces), self.width, self.delimiter, self.first_line)
 
     @cached_property
     def records(self) -> tuple[list[list[str]], list[int]]:
@@ -324,17 +349,9 @@ class TextReader:
             if b" " in data or b"\t" in data or (delimiter and delimiter in data):
                 return None
             return Block(data, 1, delimiter, self.line + 1)
-        if not delimiter:
+        if len(delimiter) != 1 or not plain_lines(data, delimiter, layout.width):
             return None
-        stride = layout.width + 1
-        fields = data.replace(b"\n", delimiter + b"\n" + delimiter).split(delimiter)
-        count = len(fields) // stride
-        # every line end must stand right after each line's width fields, and nowhere else
-        if len(fields) != count * stride + 1 or fields.count(b"\n") != count:
-            return None
-        if fields[layout.width :: stride] != [b"\n"] * count:
-            return None
-        return Block(data, layout.width, delimiter, self.line + 1, fields)
+        return Block(data, layout.width, delimiter, self.line + 1)
 
     def _decode(self, data: bytes) -> str:
         try:

@@ -230,6 +230,29 @@ def test_csv_columns_through_small_chunks_equal_the_reference(seed: int) -> None
     assert any(batch.block is not None for batch in processed)
 
 
+@pytest.mark.parametrize(
+    ("width", "columns"),
+    [(2, None), (3, [0]), (3, [2]), (3, [0, 2]), (3, None), (5, [1, 3]), (5, [0, 2, 4])],
+)
+def test_first_last_and_inner_columns_equal_the_reference(width: int, columns: list[int] | None) -> None:
+    rng = random.Random(width * 10 + len(columns or []))
+    chosen = range(width) if columns is None else columns
+    rows = [
+        [random_number(rng, 0.003) if c in chosen else f"t{i}" for c in range(width)] for i in range(3000)
+    ]
+    rows[0] = [random_number(rng, 0) for _ in range(width)]  # every column is numeric by its first value
+    data = "".join(";".join(row) + "\n" for row in rows)
+    function = FUNCTIONS["leaky"]
+    output, processed, _ = run_pipeline(data.encode(), function, chunk_size=1000, columns=columns)
+    expected = "".join(
+        ";".join(reference_value(cell, function) if c in chosen else cell for c, cell in enumerate(row))
+        + "\n"
+        for row in rows
+    )
+    assert output.decode() == expected
+    assert any(batch.block is not None for batch in processed)
+
+
 def test_a_column_with_spaces_and_integer_minus_zero_keeps_its_sign() -> None:
     data = b"id,x\n1, -0\n2,-0 \n3,0\n4,-1\n"
     output, processed, _ = run_pipeline(data, FUNCTIONS["leaky"], chunk_size=64, columns=[1])
