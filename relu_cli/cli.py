@@ -277,7 +277,7 @@ Examples:
   relu-cli leaky-relu -f data.csv -c x  # one CSV column, the others untouched
   relu-cli relu --mode gradient -1 0 1  # the derivative: 0 0 1 (0 at the kink)
   relu-cli relu -1 2 --format json | jq '.[].output'
-  parallel --pipe -k --block 1M relu-cli relu < big.txt > out.txt
+  parallel --pipe -k --block 50M relu-cli relu < big.txt > out.txt
                                         # all cores, with GNU parallel
 """
 
