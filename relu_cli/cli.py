@@ -142,9 +142,9 @@ class PlainConversion(RuntimeParam):
         if isinstance(value, (list, tuple)):
             return [str(item) for item in value]
         if isinstance(kind, type) and issubclass(kind, Enum):
-            choices = list(kind)
+            sensitive = self.parameter_info.case_sensitive
             try:
-                return coerce_cli_choice(value, choices=choices, case_sensitive=True, ctx=ctx)
+                return coerce_cli_choice(value, choices=list(kind), case_sensitive=sensitive, ctx=ctx)
             except ValueError as error:
                 raise BadParameter(str(error), ctx=ctx, param=param) from None
         if kind is int:
