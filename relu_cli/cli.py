@@ -5,8 +5,8 @@ through :mod:`relu_cli.core`, and written by :mod:`relu_cli.writers`. numpy and 
 when a command actually processes data, so ``--help``, ``--version`` and completion start fast.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here, unlike the other modules: Typer evaluates the annotations
+# of every command function on each start, and as strings each one costs a compile and an eval.
 import os
 import re
 import shutil
@@ -20,9 +20,11 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, BinaryIO, TextIO
 import typer
 from typer import _click as click
 from typer._click.core import ParameterSource
-from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer._click.exceptions import BadParameter, ClickException, NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
-from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer._coercion import RuntimeParam
+from typer._param_types import coerce_cli_choice
+from typer.core import TyperCommand, TyperGroup, TyperOption, _TyperParameter
 from typer.exceptions import Abort
 
 from .errors import ExitCode, InputError, ReluCliError, UsageError
@@ -87,7 +89,7 @@ class Environment:
     color: Color = Color.auto
 
     @classmethod
-    def from_sys(cls, color: Color = Color.auto) -> Environment:
+    def from_sys(cls, color: Color = Color.auto) -> "Environment":
         import io
 
         # a process started with stdin closed has sys.stdin None: that is an empty input, not a crash
@@ -195,21 +197,52 @@ def _is_value(token: str) -> bool:
     return bool(_MEANT_AS_NUMBER.match(token)) or (token.strip() == token and parse_number(token) is not None)
 
 
-class ColorAwareHelp:
-    """Help text that follows relu-cli's colour rules (``--color`` if given before ``--help``, NO_COLOR,
-    FORCE_COLOR, TERM) instead of Rich's, which keep bold under NO_COLOR and read FORCE_COLOR=0 as on."""
+class PlainConversion(RuntimeParam):
+    """Converts an option's text to its declared type without pydantic.
 
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from typer import rich_utils
+    Typer 0.29 converts every parameter through a pydantic ``TypeAdapter``, and importing pydantic and
+    building the adapters takes longer than everything else relu-cli does for ``relu-cli relu -1 2``.
+    relu-cli's parameters are only strings, lists of strings, booleans, enums and one bounded int, so
+    they are converted here, with the same checks and Click's messages.
+    """
 
-        choice = Color(ctx.params.get("color") or Color.auto)
-        color = use_color(choice, _isatty(sys.stdout))
-        rich_utils.COLOR_SYSTEM, rich_utils.FORCE_TERMINAL = ("auto", True) if color else (None, False)
-        super().format_help(ctx, formatter)  # type: ignore[misc]
+    def _coerce_value(self, value: Any, param: _TyperParameter, ctx: click.Context) -> Any:
+        kind = self.annotation
+        if isinstance(value, (list, tuple)):
+            return [str(item) for item in value]
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            sensitive = self.parameter_info.case_sensitive
+            try:
+                return coerce_cli_choice(value, choices=list(kind), case_sensitive=sensitive, ctx=ctx)
+            except ValueError as error:
+                raise BadParameter(str(error), ctx=ctx, param=param) from None
+        if kind is int:
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                raise BadParameter(f"{value!r} is not a valid integer.", ctx=ctx, param=param) from None
+            low = self.parameter_info.min
+            if low is not None and number < low:
+                raise BadParameter(f"{number} is not in the range x>={low}.", ctx=ctx, param=param)
+            return number
+        if kind is bool:
+            return bool(value)
+        return str(value)
 
 
-class ReluCommand(ColorAwareHelp, TyperCommand):
-    """A relu-cli command: its help follows relu-cli's colour rules."""
+def _convert_plainly(params: Sequence[click.Parameter]) -> None:
+    for param in params:
+        if isinstance(param, _TyperParameter) and param._runtime_param is None:
+            descriptor = param.type_descriptor
+            param._runtime_param = PlainConversion(descriptor.parameter_info, descriptor.annotation)
+
+
+class ReluCommand(TyperCommand):
+    """A relu-cli command: options converted without pydantic (see :class:`PlainConversion`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _convert_plainly(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
 
 class ValuesFirstCommand(ReluCommand):
@@ -220,6 +253,7 @@ class ValuesFirstCommand(ReluCommand):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _convert_plainly(self.get_params(ctx))
         takes_value = {
             name
             for param in self.get_params(ctx)
@@ -244,8 +278,12 @@ class ValuesFirstCommand(ReluCommand):
         return rest
 
 
-class ReluGroup(ColorAwareHelp, TyperGroup):
+class ReluGroup(TyperGroup):
     """The top-level command; turns every failure into one line on stderr and an exit status."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _convert_plainly(self.get_params(ctx))  # Typer adds the completion options after __init__
+        return super().parse_args(ctx, args)
 
     def main(  # type: ignore[override]
         self,
@@ -309,17 +347,23 @@ def _silence_stdout() -> None:
 
 HELP = (
     "Apply ReLU and leaky ReLU (value or gradient) to numbers from arguments, stdin, CSV/TSV or JSON files."
-    "\n\n"
-    "relu(x) = max(0, x);  leaky_relu(x) = x if x > 0 else slope*x  (slope 0.001 by default).\n"
-    "Gradients: relu'(x) = 1 if x > 0 else 0;  leaky_relu'(x) = 1 if x > 0 else slope (at x = 0 as in "
-    "PyTorch).\n"
+    "\n\n\b\n"
+    "relu(x) = max(0, x)\n"
+    "leaky_relu(x) = x if x > 0 else slope*x  (slope 0.001 by default)\n"
+    "Gradients, at x = 0 as in PyTorch:\n"
+    "relu'(x) = 1 if x > 0 else 0\n"
+    "leaky_relu'(x) = 1 if x > 0 else slope\n"
     "NaN in gives NaN out.\n\n"
     "Exit status: 0 ok, 1 bad data, 2 usage error, 130 interrupted, 141 stdout closed early."
 )
 
 
 def _examples(command: str, *, slope: bool) -> str:
-    """The *Examples* section of a help page: real shell lines for ``command``."""
+    """The *Examples* section of a help page: real shell lines for ``command``.
+
+    Help is plain Click text (``rich_markup_mode=None`` below): drawing it with Rich would import Rich and
+    double the start-up time of ``--help``. The ``\\b`` line keeps Click from rewrapping the lines.
+    """
     examples = [
         (f"relu-cli {command} -1 0 2.5", "numbers as arguments; negatives need no --"),
         (f"seq -3 3 | relu-cli {command}", "numbers on stdin, one result per line"),
@@ -331,18 +375,21 @@ def _examples(command: str, *, slope: bool) -> str:
         (f"relu-cli {command} -1 2 --format json | jq '.[].output'", "JSON out, into jq"),
         (f"echo '[-1, 2.5]' | relu-cli {command}", "JSON in, JSON of the same shape out"),
         (f"relu-cli {command} -n -f data.csv.gz", "the columns of a gzip-compressed CSV"),
+        (
+            f"seq -100000 100000 | parallel --pipe -k --block 1M relu-cli {command} | tail -1",
+            "all cores with GNU parallel: the same output as one process",
+        ),
     ]
     if slope:
         examples.insert(1, ("relu-cli leaky-relu --slope 0.01 -2 3", "PyTorch's default slope"))
-    lines = "\n\n".join(f"  [dim]# {note}[/dim]\n  {line}" for line, note in examples)
-    return f"\n[bold]Examples[/bold]\n\n{lines}\n"  # the first line is left out of Typer's dedent
+    return "\b\nExamples:\n\n" + "\n\n".join(f"\b\n  # {note}\n  {line}" for line, note in examples) + "\n"
 
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import version
+        from . import installed_version
 
-        sys.stdout.write(f"{PROG} {version(PROG)}\n")
+        sys.stdout.write(f"{PROG} {installed_version()}\n")
         raise typer.Exit()
 
 
@@ -537,16 +584,24 @@ QuietOpt = Annotated[
     typer.Option("--quiet", "-q", help="No progress bar (shown on a terminal when reading takes over 1 s)."),
 ]
 
-PLOT_EXAMPLES = """
-[bold]Examples[/bold]
+PLOT_EXAMPLES = """\b
+Examples:
 
-  relu-cli plot relu                                  [dim]# the function and its gradient, -5 to 5[/dim]
+\b
+  # the function and its gradient, -5 to 5
+  relu-cli plot relu
 
+\b
+  # the gradient of leaky ReLU alone
   relu-cli plot leaky-relu --slope 0.1 --mode gradient
 
-  relu-cli plot relu --max-value 6 --range -2 8       [dim]# ReLU6: the kink at 0 and the cap at 6[/dim]
+\b
+  # ReLU6: the kink at 0 and the cap at 6
+  relu-cli plot relu --max-value 6 --range -2 8
 
-  relu-cli plot relu --threshold 1 --output relu.svg  [dim]# an SVG picture instead[/dim]
+\b
+  # an SVG picture instead
+  relu-cli plot relu --threshold 1 --output relu.svg
 """
 PlotModeOpt = Annotated[
     PlotMode,
@@ -577,7 +632,7 @@ app = typer.Typer(
     cls=ReluGroup,
     help=HELP,
     epilog=_examples("relu", slope=True),
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -829,6 +884,9 @@ def _run(request: Request, env: Environment) -> None:
     _check_inputs(request, env)
     delimiter = _parse_delimiter(request.delimiter)
 
+    # numpy's OpenBLAS starts a thread per core when imported: about 50 ms of start-up on two cores, for
+    # linear algebra relu-cli never does
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from . import core, json_input, pipeline, readers, sniff, writers
     from .progress import ReadProgress
     from .stats import Stats
@@ -855,7 +913,7 @@ def _run(request: Request, env: Environment) -> None:
     processor: pipeline.Processor | None = None
     first_layout: Layout | None = None
 
-    def sources(stack: ExitStack) -> Iterator[tuple[Layout, Iterator[Batch]]]:
+    def sources(stack: ExitStack) -> "Iterator[tuple[Layout, Iterator[Batch]]]":
         if request.values:
             layout, batch = readers.read_values(request.values)
             yield layout, iter([batch])
@@ -883,7 +941,7 @@ def _run(request: Request, env: Environment) -> None:
                 continue
             yield reader.layout, _chain(first, batches)
 
-    def make_writer(layout: Layout) -> writers.Writer:
+    def make_writer(layout: "Layout") -> "writers.Writer":
         title, notes, headings = _title(request)
         style = None
         if fmt is writers.OutputFormat.table:
@@ -962,12 +1020,12 @@ def _check_knobs(max_value: float | None, threshold: float) -> None:
         raise UsageError(str(error), where="--max-value") from None
 
 
-def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
+def _chain(first: "Batch", rest: Iterator["Batch"]) -> Iterator["Batch"]:
     yield first
     yield from rest
 
 
-def _list_names(env: Environment, layout: Layout) -> None:
+def _list_names(env: Environment, layout: "Layout") -> None:
     """``--names``: each column's 1-based number and name, as ``csvcut -n`` prints them."""
     env.stdout.write("".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1)).encode())
     env.stdout.flush()

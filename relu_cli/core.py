@@ -128,7 +128,8 @@ def leaky_relu(
     check_knobs(max_value, threshold)
     a = _as_float(x)
     above = a if max_value is None else np.minimum(a, max_value)
-    return np.asarray(np.where(a > threshold, above, (a - threshold) * slope))  # a - 0.0 is exactly a
+    with np.errstate(over="ignore"):  # -1e308 * 10 is -inf, as IEEE 754 says: no warning for it
+        return np.asarray(np.where(a > threshold, above, (a - threshold) * slope))  # a - 0.0 is exactly a
 
 
 def relu_grad(x: ArrayLike, *, max_value: float | None = None, threshold: float = 0.0) -> FloatArray:

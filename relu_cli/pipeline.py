@@ -1,9 +1,16 @@
 """Processing: the numeric core applied to the selected columns of each batch, with bad data handled as
-``--on-error`` says. No terminal, no files: batches in, batches out."""
+``--on-error`` says. No terminal, no files: batches in, batches out.
+
+A batch that came as a :class:`~relu_cli.readers.Block` takes the fast path: each numeric column is parsed
+and formatted in bulk with orjson (:func:`parse_numbers`, :func:`format_numbers`), giving the same bytes
+as the general path, which goes cell by cell. A block with any cell that is not a plain JSON number (an
+empty cell, ``+1``, ``.5``, ``nan``, a bad value) goes the general way, so errors, ``--on-error`` and the
+lenient number forms are handled in one place.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -11,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import InputError
-from .readers import Batch, Layout, parse_number, unquote
+from .readers import Batch, Block, Deferred, Layout, parse_number, unquote
 
 
 class OnError(str, Enum):
@@ -25,6 +32,77 @@ class OnError(str, Enum):
 def format_floats(values: NDArray[np.float64]) -> list[str]:
     """Shortest round-trip text of each value, as Python's ``repr``: ``1.0``, ``-0.001``, ``1e-05``."""
     return list(map(repr, values.tolist()))
+
+
+# A JSON value that is not a number starts with one of these; without them, orjson reads only numbers.
+_NOT_NUMBERS = (b'"', b"[", b"{", b"t", b"f", b"n", b",")  # b",": a cell '1,5' must not read as two
+
+
+def parse_numbers(cells: bytes) -> NDArray[np.float64] | None:
+    """The numbers in ``cells`` (each followed by a line feed), parsed in bulk; None unless every cell is
+    a JSON number.
+
+    JSON numbers are a subset of what :func:`~relu_cli.readers.parse_number` accepts, and orjson rounds
+    them exactly as ``float()`` does, except that it reads the integer ``-0`` as ``0``: that sign is put
+    back here.
+
+    >>> parse_numbers(b"1\\n-2.5\\n1e-05\\n").tolist()
+    [1.0, -2.5, 1e-05]
+    >>> parse_numbers(b"1\\n+2\\n") is None
+    True
+    >>> parse_numbers(b"-0\\n0\\n").tolist()
+    [-0.0, 0.0]
+    >>> parse_numbers(b"1,5\\n2\\n") is None
+    True
+    """
+    import orjson
+
+    if cells.startswith(b"\n") or any(byte in cells for byte in _NOT_NUMBERS):
+        return None  # an empty first cell (alone, it would read as []), or a JSON value that is no number
+    try:
+        parsed = orjson.loads(b"".join((b"[", cells[:-1].replace(b"\n", b","), b"]")))
+    except orjson.JSONDecodeError:
+        return None
+    if len(parsed) != cells.count(b"\n"):
+        return None  # one number per cell, or the cells are not what they seemed
+    values = np.fromiter(parsed, dtype=np.float64, count=len(parsed))
+    integer_zeros = [i for i in np.flatnonzero(values == 0).tolist() if type(parsed[i]) is int]
+    if integer_zeros:
+        texts = cells.split(b"\n")
+        for i in integer_zeros:
+            if texts[i].lstrip(b" \t").startswith(b"-"):
+                values[i] = -0.0
+    return values
+
+
+def format_numbers(values: NDArray[np.float64]) -> bytes:
+    """The text :func:`format_floats` gives, each value followed by a line feed, formatted in bulk.
+
+    orjson writes the same shortest round-trip digits as ``repr``, in the same form except for NaN and
+    ±inf (``null``) and for 0 < |x| < 1e-4 (``0.00001`` and ``1e-7`` where ``repr`` writes ``1e-05`` and
+    ``1e-07``). Those few values are written as NaN, and each ``null`` is then replaced by their ``repr``.
+
+    >>> format_numbers(np.array([1.0, -0.001, 1e-05, -1.5e-05, 1e-07, float("-inf"), 1e16]))
+    b'1.0\\n-0.001\\n1e-05\\n-1.5e-05\\n1e-07\\n-inf\\n1e+16\\n'
+    """
+    import orjson
+
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    if not values.size:
+        return b""
+    odd = ~np.isfinite(values) | ((np.abs(values) < 1e-4) & (values != 0))
+    shown = values
+    if odd.any():
+        shown = values.copy()
+        shown[odd] = np.nan
+    text = orjson.dumps(shown, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].replace(b",", b"\n") + b"\n"
+    if shown is values:
+        return text
+    parts = text.split(b"null")
+    pieces = [b""] * (2 * len(parts) - 1)
+    pieces[0::2] = parts
+    pieces[1::2] = [repr(value).encode() for value in values[odd].tolist()]
+    return b"".join(pieces)
 
 
 @dataclass
@@ -45,12 +123,13 @@ class Processed:
     """A batch after transformation: output fields beside the values they were read as."""
 
     source: str
-    inputs: list[list[str]]  # field values as read (unquoted)
-    outputs: list[list[str]]  # raw fields with each transformed, non-empty cell replaced
-    lines: list[int]
+    inputs: Sequence[list[str]]  # field values as read (unquoted)
+    outputs: Sequence[list[str]]  # raw fields with each transformed, non-empty cell replaced
+    lines: Sequence[int]
     transformed: set[int] = field(default_factory=set)  # 0-based indexes of transformed columns
     # per transformed column, the numbers read and computed (missing cells left out), for summaries
     arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
+    block: Block | None = None  # the outputs as text in the input's layout, when they came from a block
 
 
 class Processor:
@@ -96,6 +175,43 @@ class Processor:
         return bool(known)
 
     def process(self, batch: Batch) -> Processed:
+        if batch.block is not None:
+            processed = self._process_block(batch, batch.block)
+            if processed is not None:
+                return processed
+        return self._process_rows(batch)
+
+    def _process_block(self, batch: Batch, block: Block) -> Processed | None:
+        """The fast path: each numeric column parsed, computed and formatted in bulk. None when a cell
+        needs the general path; nothing is decided or counted before that is known."""
+        numeric: dict[int, bool] = {}
+        for column in range(block.width):
+            known = self.numeric.get(column)
+            if known is None and not self.fixed_columns:
+                first = block.first_cell(column)
+                if not first.strip(" \t"):
+                    return None  # the column is decided by a later cell: let the general path find it
+                known = parse_number(first) is not None
+            numeric[column] = bool(known)
+        cells: dict[int, bytes] = {}
+        arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
+        for column, text in block.columns([column for column, yes in numeric.items() if yes]).items():
+            read = parse_numbers(text)
+            if read is None:
+                return None
+            computed = self.function(read)
+            cells[column] = format_numbers(computed)
+            arrays[column] = (read, computed)
+        if not cells:
+            return None  # nothing parsed, so a one-column block may still hold blank lines
+        if not self.fixed_columns:
+            self.numeric.update(numeric)
+        out = block.with_columns(cells)
+        outputs = Deferred(lambda: out.records[0])
+        return Processed(batch.source, batch.rows, outputs, batch.lines, set(cells), arrays, out)
+
+    def _process_rows(self, batch: Batch) -> Processed:
+        """The general path, cell by cell."""
         rows, width = batch.rows, self.layout.width
         bad_rows: set[int] = set()
         problems: list[InputError] = []
@@ -151,6 +267,7 @@ class Processor:
             arrays[column] = (read, computed)
             rows_of[column] = cells
         self._settle(problems)
+        lines: Sequence[int] = batch.lines
         if bad_rows:
             self.tally.skipped += len(bad_rows)
             for column, (read, computed) in arrays.items():
@@ -160,8 +277,6 @@ class Processor:
             inputs = [inputs[i] for i in keep]
             outputs = [outputs[i] for i in keep]
             lines = [batch.lines[i] for i in keep]
-        else:
-            lines = batch.lines
         return Processed(batch.source, inputs, outputs, lines, transformed, arrays)
 
     def run(self, batches: Iterator[Batch]) -> Iterator[Processed]:

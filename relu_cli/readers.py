@@ -4,15 +4,19 @@ The data model is the one awk, csvkit and Miller users know: a record is a line,
 delimiter. Fields are kept *raw* (exactly as read, quotes included) so untransformed fields can be written
 back byte for byte; :func:`unquote` gives a field's value. Streams are read in chunks of whatever is
 available, so output for early lines can appear while a slow producer is still writing.
+
+A chunk of plain lines — no quotes, the same number of fields on every line — also comes as
+a :class:`Block` of bytes, so that the pipeline can take its columns in bulk instead of field by field.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
-from collections.abc import Iterable, Iterator
+import select
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from functools import cached_property
+from typing import BinaryIO, TypeVar, overload
 
 from .errors import InputError, UsageError
 
@@ -26,6 +30,8 @@ _BLANKS = " \t"
 
 WHITESPACE = None  # the delimiter value meaning "runs of spaces and tabs", as awk splits by default
 CHUNK_SIZE = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+T = TypeVar("T")
 
 
 def parse_number(text: str) -> float | None:
@@ -57,6 +63,24 @@ def split_record(text: str, delimiter: str | None) -> list[str]:
             start = i + 1
     fields.append(text[start:])
     return fields
+
+
+def count_lines(data: bytes) -> int:
+    """How many line feeds ``data`` holds (numpy compares in bulk; ``bytes.count`` goes byte by byte)."""
+    import numpy as np
+
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
+
+
+def plain_lines(data: bytes, delimiter: bytes, width: int) -> bool:
+    """Whether every line of ``data`` holds exactly ``width`` fields: in the order the delimiters and line
+    feeds stand, every line feed comes right after ``width - 1`` delimiters."""
+    import numpy as np
+
+    text = np.frombuffer(data, dtype=np.uint8)
+    separators = text[(text == delimiter[0]) | (text == 10)]
+    expected = np.array([delimiter[0]] * (width - 1) + [10], dtype=np.uint8)
+    return len(separators) % width == 0 and bool((separators.reshape(-1, width) == expected).all())
 
 
 def sniff_delimiter(first_record: str) -> str | None:
@@ -115,12 +139,111 @@ class Layout:
 
 
 @dataclass
+class Block:
+    """A chunk of plain lines, for the pipeline to take in bulk: no quotes, no carriage returns, and with
+    ``width`` > 1 exactly ``width`` fields split by a one-byte ``delimiter`` on every line. With ``width`` 1
+    every line is one field (no delimiter, space or tab) or blank; blank lines are not records.
+    """
+
+    data: bytes  # the lines, each ending in a line feed; valid UTF-8
+    width: int
+    delimiter: bytes
+    first_line: int  # the number of the first line in its input
+    _splits: dict[int, list[bytes]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _split(self, indexes: Collection[int]) -> tuple[list[bytes], int]:
+        """The fields, split as the columns ``indexes`` need, and the step from one line's field to the next.
+
+        Inner columns need the data split at the delimiter only: the line feeds stay inside the parts that
+        hold the last field of a line and the first of the next. A first or last column needs the line
+        feeds split as well.
+        """
+        step = self.width - 1 if all(0 < index < self.width - 1 for index in indexes) else self.width
+        if step not in self._splits:
+            data = self.data if step < self.width else self.data.replace(b"\n", self.delimiter)
+            self._splits[step] = data.split(self.delimiter)
+        return self._splits[step], step
+
+    def columns(self, indexes: Collection[int]) -> dict[int, bytes]:
+        """The cells of each column, each cell followed by a line feed."""
+        if self.width == 1:
+            return dict.fromkeys(indexes, self.data)
+        fields, step = self._split(indexes)
+        end = step * (len(fields) // step)
+        return {index: b"\n".join([*fields[index:end:step], b""]) for index in indexes}
+
+    def first_cell(self, column: int) -> str:
+        first = self.data[: self.data.index(b"\n")]
+        return (first if self.width == 1 else first.split(self.delimiter)[column]).decode()
+
+    def with_columns(self, columns: dict[int, bytes]) -> Block:
+        """A copy with the given columns replaced by new cells (each followed by a line feed, as
+        :meth:`columns` gives them); for ``width`` 1 the block must have no blank lines."""
+        if not columns:
+            return self
+        if self.width == 1:
+            return Block(columns[0], 1, self.delimiter, self.first_line)
+        fields, step = self._split(columns.keys())
+        fields, end = fields.copy(), step * (len(fields) // step)
+        for index, cells in columns.items():
+            fields[index:end:step] = cells.split(b"\n")[:-1]
+        if step < self.width:  # the line feeds are still in place
+            return Block(self.delimiter.join(fields), self.width, self.delimiter, self.first_line)
+        pieces = ([b"", self.delimiter] * (self.width - 1) + [b"", b"\n"]) * (end // step)
+        pieces[0::2] = fields[:end]
+        return Block(b"".join(pieces), self.width, self.delimiter, self.first_line)
+
+    @cached_property
+    def records(self) -> tuple[list[list[str]], list[int]]:
+        """The records as lists of fields, and the line of each, as the line-by-line reader gives them."""
+        lines = self.data.decode().split("\n")[:-1]
+        if self.width > 1:
+            delimiter = self.delimiter.decode()
+            rows = [line.split(delimiter) for line in lines]
+            return rows, list(range(self.first_line, self.first_line + len(rows)))
+        numbered = [(number, line) for number, line in enumerate(lines, self.first_line) if line]
+        return [[line] for _, line in numbered], [number for number, _ in numbered]
+
+
+class Deferred(Sequence[T]):
+    """A list made only when first used: writing a block as text never needs its rows one by one."""
+
+    def __init__(self, make: Callable[[], list[T]]) -> None:
+        self._make: Callable[[], list[T]] | None = make
+        self._items: list[T] = []
+
+    def _all(self) -> list[T]:
+        if self._make is not None:
+            self._items, self._make = self._make(), None
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._all())
+
+
+@dataclass
 class Batch:
-    """Records read together, each with the line it started on."""
+    """Records read together, each with the line it started on; ``block`` holds the same records in bulk
+    when they are plain lines."""
 
     source: str
-    rows: list[list[str]]
-    lines: list[int] = field(default_factory=list)
+    rows: Sequence[list[str]]
+    lines: Sequence[int] = field(default_factory=list)
+    block: Block | None = None
+
+    @classmethod
+    def of_block(cls, source: str, block: Block) -> Batch:
+        return cls(source, Deferred(lambda: block.records[0]), Deferred(lambda: block.records[1]), block)
 
 
 def read_values(tokens: Iterable[str]) -> tuple[Layout, Batch]:
@@ -158,66 +281,110 @@ class TextReader:
         self.header = header
         self.chunk_size = chunk_size
         self.layout: Layout | None = None
+        self.line = 0  # lines read so far
+        self._open: list[str] = []  # the lines of a record whose quoted field continues on the next line
+        self._open_line = 0
 
-    def _chunks(self) -> Iterator[str]:
-        """Decoded text, cut after a line end; reads what is available rather than waiting for more."""
-        read = getattr(self.stream, "read1", self.stream.read)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        pending, line, at_start = "", 1, True
+    def _chunks(self) -> Iterator[bytes]:
+        """The bytes, cut after a line end; reads what is available rather than waiting for more.
+
+        The first line comes on its own, so that the layout is known before the rest is looked at in bulk.
+        A byte-order mark is dropped and a missing final line end supplied. Cutting at a line feed never
+        splits a UTF-8 character.
+        """
+        pending, first = b"", True
         while True:
-            data = read(self.chunk_size)
-            # error.start counts from the bytes the decoder held back (part of a character), not from data
-            held = len(decoder.getstate()[0])
-            try:
-                decoded = decoder.decode(data, final=not data)
-            except UnicodeDecodeError as error:
-                bad_line = line + data[: max(0, error.start - held)].count(b"\n")
-                raise InputError(
-                    "invalid UTF-8 (relu-cli reads UTF-8 text)", source=self.source, line=bad_line
-                ) from None
-            if at_start and decoded:
-                decoded, at_start = decoded.removeprefix("\ufeff"), False  # a byte order mark is not data
-            text = pending + decoded
-            if not data:
-                if text:
-                    yield text
+            data = self._read(pending)
+            end = len(data) == len(pending)  # nothing more came: the end of the input
+            if end:
+                chunk, pending = data + b"\n" if data else b"", b""
+            else:
+                cut = data.rfind(b"\n") + 1
+                chunk, pending = data[:cut], data[cut:]
+            if chunk and first:
+                first = False
+                chunk = chunk.removeprefix(_BOM)
+                head = chunk.index(b"\n") + 1
+                yield chunk[:head]
+                chunk = chunk[head:]
+            if chunk:
+                yield chunk
+            if end:
                 return
-            cut = text.rfind("\n") + 1
-            pending = text[cut:]
-            if cut:
-                line += text.count("\n", 0, cut)
-                yield text[:cut]
 
-    def _records(self) -> Iterator[list[tuple[int, str]]]:
-        """Lists of (line number, record text) per chunk; blank lines are skipped, CR-LF ends accepted, and
-        a quoted field may span lines."""
-        line = 0
-        open_record: list[str] = []
-        open_line = 0
-        for chunk in self._chunks():
-            lines = chunk.split("\n")
-            if lines[-1] == "":
-                lines.pop()
-            records: list[tuple[int, str]] = []
-            for text in lines:
-                line += 1
-                if text.endswith("\r"):
-                    text = text[:-1]
-                if open_record:
-                    open_record.append(text)
-                    text = "\n".join(open_record)
-                    if text.count('"') % 2:
-                        continue
-                    open_record = []
-                    records.append((open_line, text))
-                elif '"' in text and text.count('"') % 2:
-                    open_record, open_line = [text], line
-                elif text.strip(_BLANKS):
-                    records.append((line, text))
-            if records:
-                yield records
-        if open_record:
-            raise InputError("unterminated quoted field", source=self.source, line=open_line)
+    def _read(self, pending: bytes) -> bytes:
+        """``pending`` and up to a chunk's size more: what is available now, waiting only while nothing is.
+
+        A pipe hands over at most 64 KiB at a time, so reads are gathered while more is ready.
+        """
+        read = getattr(self.stream, "read1", self.stream.read)
+        pieces = [pending, read(self.chunk_size)]
+        size = len(pieces[-1])
+        while pieces[-1] and size < self.chunk_size and self._ready():
+            pieces.append(read(self.chunk_size - size))
+            size += len(pieces[-1])
+        return b"".join(pieces)
+
+    def _ready(self) -> bool:
+        """Whether the stream can be read without waiting."""
+        try:
+            return bool(select.select([self.stream.fileno()], [], [], 0)[0])
+        except (AttributeError, OSError, ValueError):  # not a file descriptor, such as BytesIO
+            return False
+
+    def _block(self, data: bytes) -> Block | None:
+        """``data`` as a :class:`Block`, or None when it holds anything but plain lines of the layout's width
+        (those go through :meth:`_records`, line by line)."""
+        layout = self.layout
+        if layout is None or self._open or b'"' in data:
+            return None
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n")
+            if b"\r" in data:
+                return None
+        if not data.isascii():
+            try:
+                data.decode()
+            except UnicodeDecodeError:
+                return None
+        delimiter = b"" if layout.delimiter is WHITESPACE else layout.delimiter.encode()
+        if layout.width == 1:
+            if b" " in data or b"\t" in data or (delimiter and delimiter in data):
+                return None
+            return Block(data, 1, delimiter, self.line + 1)
+        if len(delimiter) != 1 or not plain_lines(data, delimiter, layout.width):
+            return None
+        return Block(data, layout.width, delimiter, self.line + 1)
+
+    def _decode(self, data: bytes) -> str:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            bad_line = self.line + 1 + data.count(b"\n", 0, error.start)
+            raise InputError(
+                "invalid UTF-8 (relu-cli reads UTF-8 text)", source=self.source, line=bad_line
+            ) from None
+
+    def _records(self, text: str) -> list[tuple[int, str]]:
+        """(line number, record text) for the lines of ``text``; blank lines are skipped, CR-LF ends
+        accepted, and a quoted field may span lines."""
+        records: list[tuple[int, str]] = []
+        for line_text in text.split("\n")[:-1]:
+            self.line += 1
+            if line_text.endswith("\r"):
+                line_text = line_text[:-1]
+            if self._open:
+                self._open.append(line_text)
+                line_text = "\n".join(self._open)
+                if line_text.count('"') % 2:
+                    continue
+                self._open = []
+                records.append((self._open_line, line_text))
+            elif '"' in line_text and line_text.count('"') % 2:
+                self._open, self._open_line = [line_text], self.line
+            elif line_text.strip(_BLANKS):
+                records.append((self.line, line_text))
+        return records
 
     def _make_layout(self, first: str) -> Layout:
         delimiter = self.delimiter
@@ -231,17 +398,24 @@ class TextReader:
 
     def batches(self) -> Iterator[Batch]:
         """The records, batch by batch; the header record, if any, is not among them."""
-        for records in self._records():
+        for data in self._chunks():
+            block = self._block(data)
+            if block is not None:
+                self.line += count_lines(data)
+                yield Batch.of_block(self.source, block)
+                continue
+            records = self._records(self._decode(data))
+            if not records:
+                continue
             start = 0
             if self.layout is None:
                 self.layout = self._make_layout(records[0][1])
                 start = 1 if self.layout.header is not None else 0
             delimiter = self.layout.delimiter
-            batch = Batch(self.source, [], [])
-            for line, text in records[start:]:
-                batch.rows.append(split_record(text, delimiter))
-                batch.lines.append(line)
-            yield batch
+            rows = [split_record(text, delimiter) for _, text in records[start:]]
+            yield Batch(self.source, rows, [line for line, _ in records[start:]])
+        if self._open:
+            raise InputError("unterminated quoted field", source=self.source, line=self._open_line)
 
 
 def check_same_layout(first: Layout, other: Layout) -> None:

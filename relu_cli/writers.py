@@ -7,9 +7,7 @@ after every batch, so results appear while the input is still arriving.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import math
 import re
 from collections import deque
@@ -47,13 +45,19 @@ def json_float(text: str) -> str:
         return "null"
     value = parse_number(text)
     if value is None:
-        return json.dumps(text, ensure_ascii=False)
+        return json_string(text)
     return repr(value) if math.isfinite(value) else "null"
 
 
 def json_passthrough(text: str) -> str:
     """An untouched field as JSON: a number token when it already is one, else a string."""
-    return text if _JSON_NUMBER.fullmatch(text) else json.dumps(text, ensure_ascii=False)
+    return text if _JSON_NUMBER.fullmatch(text) else json_string(text)
+
+
+def json_string(text: str) -> str:
+    import json  # here, not at the top: text output, the usual case, starts faster without it
+
+    return json.dumps(text, ensure_ascii=False)
 
 
 def field_name(layout: Layout, column: int) -> str:
@@ -75,8 +79,11 @@ class Writer:
         self.layout = layout
 
     def emit(self, text: str) -> None:
-        if text:
-            self.out.write(text.encode("utf-8"))
+        self.send(text.encode("utf-8"))
+
+    def send(self, data: bytes) -> None:
+        if data:
+            self.out.write(data)
             self.out.flush()
 
     def start(self) -> None:
@@ -101,6 +108,9 @@ class TextWriter(Writer):
             self.emit(self.joiner.join(self.layout.header) + "\n")
 
     def write(self, batch: Processed) -> None:
+        if batch.block is not None:  # already in the input's layout
+            self.send(batch.block.data)
+            return
         join = self.joiner.join
         self.emit("".join([join(row) + "\n" for row in batch.outputs]))
 
@@ -112,6 +122,8 @@ class CsvWriter(Writer):
     def __init__(self, out: BinaryIO, layout: Layout, delimiter: str = ",") -> None:
         super().__init__(out, layout)
         self.buffer = io.StringIO()
+        import csv  # here, not at the top: text output, the usual case, starts faster without it
+
         self.csv = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\n")
 
     def _drain(self) -> None:
@@ -156,7 +168,7 @@ class JsonWriter(Writer):
         for inputs, outputs in zip(batch.inputs, batch.outputs):
             members = []
             for column, value in enumerate(inputs):
-                key = json.dumps(field_name(self.layout, column), ensure_ascii=False)
+                key = json_string(field_name(self.layout, column))
                 if column in batch.transformed:
                     token = json_float(unquote(outputs[column]))
                 else:

@@ -686,7 +686,7 @@ SHARED_OPTIONS = [
 )
 def test_command_help_documents_every_option(command: str, options: list[str]) -> None:
     output = ok(command, "--help")
-    words = set(output.replace("│", " ").split())
+    words = set(output.replace("│", " ").replace(",", " ").split())
     assert [option for option in options if option not in words] == []
     assert "null" in output  # strict JSON is explained
     for choice in ["forward", "gradient", "fail", "skip", "nan", "table", "ndjson"]:
@@ -695,7 +695,7 @@ def test_command_help_documents_every_option(command: str, options: list[str]) -
 
 @pytest.mark.parametrize("command", ["relu", "leaky-relu"])
 def test_command_usage_line_is_the_one_in_the_issue(command: str) -> None:
-    assert f" Usage: relu-cli {command} [OPTIONS] [VALUES]... " in ok(command, "--help")
+    assert ok(command, "--help").startswith(f"Usage: relu-cli {command} [OPTIONS] [VALUES]...\n")
 
 
 def test_leaky_relu_help_gives_the_formula_and_default_slope() -> None:

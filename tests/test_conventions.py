@@ -71,10 +71,11 @@ def test_command_help_shows_formula_defaults_and_examples(command: str, formula:
     _, text, _ = invoke(command, "--help")
     assert f"Usage: relu-cli {command} [OPTIONS] [VALUES]..." in text
     assert formula in text
+    flowing = " ".join(text.split())  # Click wraps help at 80 columns, wherever a line breaks
     for default in ("[default: forward]", "[default: auto]", "[default: fail]"):
-        assert default in text
+        assert default in flowing
     if command == "leaky-relu":
-        assert "[default: 0.001]" in text
+        assert "[default: 0.001]" in flowing
     examples = text[text.index("Examples") :]
     for example in (
         f"relu-cli {command} -1 0 2.5",  # arguments

@@ -185,3 +185,50 @@ def _plain(screen: str) -> str:
     import re
 
     return re.sub(r"\x1b\[[0-9;]*m", "", screen)
+
+
+def _require(program: str) -> None:
+    """Skip when a peer program is missing, except in CI, where its absence is a failure."""
+    if shutil.which(program) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{program} is missing in CI (scripts/setup-dev.sh installs it)")
+        pytest.skip(f"{program} is not installed")
+
+
+def _numbers_file(path: Path, count: int) -> Path:
+    import random
+
+    rng = random.Random(11)
+    forms = ["nan", "-inf", "-0", "+1", ".5", "1e-05", "1e16", "5e-324"]
+    path.write_text(
+        "".join(
+            f"{rng.choice(forms) if rng.random() < 0.01 else repr(rng.gauss(0, 1))}\n" for _ in range(count)
+        )
+    )
+    return path
+
+
+def test_gnu_parallel_blocks_give_the_same_output_as_one_run(tmp_path: Path) -> None:
+    _require("parallel")
+    data = _numbers_file(tmp_path / "values.txt", 150_000)  # about 3 MB: three 1 MB blocks
+    single = shell(f"relu-cli relu < {data}")
+    parallel = shell(f"parallel --will-cite --pipe -k --block 1M relu-cli relu < {data}")
+    assert single.returncode == parallel.returncode == 0, parallel.stderr
+    assert parallel.stdout == single.stdout
+    assert single.stdout.count("\n") == 150_000
+
+
+def test_gnu_parallel_recipe_for_csv_keeps_one_header(tmp_path: Path) -> None:
+    """--header : gives every block the header; each job after the first drops it from its output."""
+    _require("parallel")
+    data = tmp_path / "data.csv"
+    data.write_text("id,x,label\n" + "".join(f"{i},{(i % 7) - 3.5},row {i}\n" for i in range(100_000)))
+    recipe = (
+        "parallel --will-cite --pipe --header : -k --block 1M "
+        f"'relu-cli relu -c x | tail -n +$(( {{#}} > 1 ? 2 : 1 ))' < {data}"
+    )
+    single = shell(f"relu-cli relu -c x < {data}")
+    parallel = shell(recipe)
+    assert single.returncode == parallel.returncode == 0, parallel.stderr
+    assert parallel.stdout == single.stdout
+    assert parallel.stdout.count("id,x,label") == 1

@@ -119,7 +119,7 @@ def test_negative_numbers_are_option_values_in_plot(arguments: str) -> None:
         ("relu --max-value -1", "--max-value: max_value must be above 0"),
         (
             "softmax",
-            "Invalid value for 'FUNCTION': Value error, 'softmax' is not one of 'relu', 'leaky-relu'",
+            "Invalid value for 'FUNCTION': 'softmax' is not one of 'relu', 'leaky-relu'",
         ),
     ],
 )

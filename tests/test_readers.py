@@ -462,11 +462,11 @@ def test_records_are_handed_over_before_the_stream_ends() -> None:
     reader = TextReader(stream, "<stdin>")  # type: ignore[arg-type]
     batches = reader.batches()
     first = next(batches)
-    assert first.rows == []  # only the header was complete
+    assert list(first.rows) == []  # only the header was complete
     second = next(batches)
-    assert (second.rows, second.lines) == ([["1", "2"]], [2])
+    assert (list(second.rows), list(second.lines)) == ([["1", "2"]], [2])
     assert stream.chunks == [b"\n", b""]  # the rest was not waited for
-    assert [batch.rows for batch in batches] == [[["3", "4"]]]
+    assert [list(batch.rows) for batch in batches] == [[["3", "4"]]]
 
 
 # ------------------------------------------------------------------------------------ several inputs

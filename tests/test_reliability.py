@@ -277,3 +277,8 @@ def test_values_work_with_stdin_closed() -> None:
         ["bash", "-c", '"$0" relu 1 -2 <&-', RELU_CLI], capture_output=True, timeout=60, check=False
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, b"1.0\n0.0\n", b"")
+
+
+def test_overflow_to_infinity_prints_no_numpy_warning() -> None:
+    result = run(["leaky-relu", "--slope", "10", "--", "-1e308"])
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"-inf\n", b"")

@@ -1,0 +1,314 @@
+"""The fast path (whole chunks parsed and formatted with orjson) against a straightforward reference.
+
+The reference is the simplest code that states the rules: a line at a time, ``float()`` after the strict
+number pattern, the core function on one value, ``repr`` of the result. Inputs are randomised with fixed
+seeds and mix every form the fast path must either get exactly right or hand to the general path: NaN,
+±inf, -0.0 and the integer -0, subnormals, 1e-5, 1e16, leading zeros, ``+1``, ``.5``, ``5.``, bad values.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from relu_cli import core
+from relu_cli.pipeline import (
+    OnError,
+    Processed,
+    Processor,
+    Tally,
+    format_floats,
+    format_numbers,
+    parse_numbers,
+)
+from relu_cli.readers import NUMBER, TextReader
+from relu_cli.writers import TextWriter
+
+RELU_CLI = str(Path(sys.executable).parent / "relu-cli")
+
+EDGE_TOKENS = [
+    "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "-0.0", "0.0", "-0", "0", "00", "01", "-01", "+1", "+0",
+    ".5", "-.5", "5.", "1.e5", "1e-5", "1E-5", "1e-05", "-1e-05", "0.00001", "0.0001", "9.99e-05", "1e-7",
+    "1e16", "1e+16", "1E16", "-1e16", "1e22", "5e-324", "-5e-324", "2.5e-320", "2.2250738585072014e-308",
+    "1.7976931348623157e308", "1e308", "1e309", "1e400", "-1e400", "1e-400", "123456789012345678901234",
+    "18446744073709551615", "18446744073709551616", "-9223372036854775809", "9007199254740993", "1.5",
+]  # fmt: skip
+BAD_TOKENS = ["foo", "1x", "--1", "null", "true", "false", "[1]", "{}", "1_000", "0x10", "e5", "-", "."]
+
+FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
+    "relu": core.relu,
+    "leaky": core.leaky_relu,
+    "leaky-0.5": lambda x: core.leaky_relu(x, slope=0.5),
+    "relu-grad": core.relu_grad,
+    "leaky-grad": core.leaky_relu_grad,
+}
+
+
+def random_number(rng: random.Random, edges: float = 0.25) -> str:
+    """A number as someone may write it; ``edges`` is the share of tokens taken from EDGE_TOKENS."""
+    if rng.random() < edges:
+        return rng.choice(EDGE_TOKENS)
+    kind = rng.random()
+    if kind < 0.2:
+        return str(rng.randint(-(10 ** rng.randint(1, 22)), 10 ** rng.randint(1, 22)))
+    if kind < 0.6:
+        return repr(rng.gauss(0, 1) * 10.0 ** rng.randint(-12, 20))
+    if kind < 0.85:
+        return repr(rng.uniform(-2e-4, 2e-4))
+    bits = rng.getrandbits(64)
+    return repr(float(np.array([bits], dtype=np.uint64).view(np.float64)[0]))
+
+
+def reference_value(token: str, function: Callable[..., np.ndarray]) -> str:
+    """One number the straightforward way: the strict pattern, float(), the core function, repr."""
+    text = token.strip(" \t")
+    assert NUMBER.fullmatch(text), token
+    return repr(float(function(np.array([float(text)]))[0]))
+
+
+def run_pipeline(
+    data: bytes,
+    function: Callable[..., np.ndarray],
+    *,
+    chunk_size: int,
+    columns: list[int] | None = None,
+    on_error: OnError = OnError.fail,
+) -> tuple[bytes, list[Processed], Tally]:
+    """Reader → processor → text writer in memory, as the command line wires them."""
+    reader = TextReader(io.BytesIO(data), "<stdin>", chunk_size=chunk_size)
+    batches = reader.batches()
+    first = next(batches)
+    assert reader.layout is not None
+    tally = Tally()
+    processor = Processor(reader.layout, function, columns=columns, on_error=on_error, tally=tally)
+    out = io.BytesIO()
+    writer = TextWriter(out, reader.layout)  # type: ignore[arg-type]
+    writer.start()
+    processed = []
+    for batch in [first, *batches]:
+        processed.append(processor.process(batch))
+        writer.write(processed[-1])
+    writer.finish()
+    return out.getvalue(), processed, tally
+
+
+# --------------------------------------------------------------------------------------- bulk formatting
+
+
+FLOAT_EDGES = [
+    0.0, -0.0, 1.0, -1.0, float("nan"), float("inf"), float("-inf"), 5e-324, -5e-324, 2.5e-320,
+    2.2250738585072014e-308, 1e-5, -1e-5, 9.99e-5, 1e-4, 1e-7, 1.5e-9, 1e16, 1e15, 1.5e16, 1e22,
+    1.7976931348623157e308, 0.1, 1 / 3, 123456789012345678.0,
+]  # fmt: skip
+
+
+def test_format_numbers_writes_repr_for_the_edge_values() -> None:
+    values = np.array(FLOAT_EDGES)
+    assert format_numbers(values) == "".join(f"{v}\n" for v in format_floats(values)).encode()
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), max_size=200))
+def test_format_numbers_writes_repr_for_any_float(values: list[float]) -> None:
+    array = np.array(values, dtype=np.float64)
+    assert format_numbers(array) == "".join(f"{v!r}\n" for v in values).encode()
+
+
+def test_format_numbers_writes_repr_for_random_bit_patterns_and_magnitudes() -> None:
+    rng = np.random.default_rng(3)
+    values = np.concatenate(
+        [
+            rng.integers(0, 2**64 - 1, 200_000, dtype=np.uint64).view(np.float64),
+            rng.standard_normal(100_000) * 10.0 ** rng.integers(-30, 30, 100_000),
+            10.0 ** rng.uniform(-10, -3, 100_000) * rng.choice([-1, 1], 100_000),
+            10.0 ** rng.uniform(14, 18, 50_000),
+        ]
+    )
+    assert format_numbers(values) == "".join(f"{v}\n" for v in format_floats(values)).encode()
+
+
+# ------------------------------------------------------------------------------------------ bulk parsing
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1, max_size=200))
+def test_parse_numbers_reads_repr_back_exactly(values: list[float]) -> None:
+    parsed = parse_numbers("".join(f"{v!r}\n" for v in values).encode())
+    assert parsed is not None
+    assert parsed.tolist() == values
+    assert np.signbit(parsed).tolist() == np.signbit(values).tolist()
+
+
+@given(st.lists(st.integers(min_value=-(10**30), max_value=10**30), min_size=1, max_size=100))
+def test_parse_numbers_rounds_integers_as_float_does(values: list[int]) -> None:
+    parsed = parse_numbers("".join(f"{v}\n" for v in values).encode())
+    assert parsed is not None
+    assert parsed.tolist() == [float(v) for v in values]
+
+
+def test_parse_numbers_keeps_the_sign_of_the_integer_minus_zero() -> None:
+    parsed = parse_numbers(b"-0\n0\n -0\n-0.0\n7\n")
+    assert parsed is not None
+    assert parsed.tolist() == [0.0, 0.0, 0.0, 0.0, 7.0]
+    assert np.signbit(parsed).tolist() == [True, False, True, True, False]
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["+1", ".5", "5.", "01", "00", "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "", " ", *BAD_TOKENS],
+)
+def test_parse_numbers_leaves_every_other_form_to_the_general_path(token: str) -> None:
+    assert parse_numbers(f"1\n{token}\n2\n".encode()) is None
+
+
+def test_parse_numbers_rejects_a_lone_empty_cell() -> None:
+    assert parse_numbers(b"\n") is None
+
+
+# ------------------------------------------------------------------------- the pipeline, chunk by chunk
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_value_list_through_small_chunks_equals_the_reference(seed: int, name: str) -> None:
+    rng = random.Random(f"{seed}-{name}")
+    edges = 0.25 if seed % 2 else 0.002  # many chunks left to the general path, or almost none
+    tokens = [random_number(rng, edges) for _ in range(3000)]
+    lines = list(tokens)
+    for _ in range(rng.randint(0, 3)):  # blank lines are skipped, wherever they are
+        lines.insert(rng.randrange(1, len(lines)), "")
+    data = "\n".join(lines) + rng.choice(["\n", ""])
+    if seed % 3 == 2:
+        data = data.replace("\n", "\r\n")
+    function = FUNCTIONS[name]
+    output, processed, _ = run_pipeline(data.encode(), function, chunk_size=rng.choice([64, 700, 4096]))
+    expected = "".join(reference_value(token, function) + "\n" for token in tokens)
+    assert output.decode() == expected
+    if edges < 0.01:
+        assert any(batch.block is not None for batch in processed), "the fast path was never taken"
+    read = np.concatenate([batch.arrays[0][0] for batch in processed if 0 in batch.arrays])
+    computed = np.concatenate([batch.arrays[0][1] for batch in processed if 0 in batch.arrays])
+    reference = np.array([float(token.strip()) for token in tokens])
+    np.testing.assert_array_equal(read, reference)
+    np.testing.assert_array_equal(computed, function(reference))
+
+
+def test_plain_json_numbers_take_the_fast_path_for_every_chunk_after_the_first_line() -> None:
+    data = "".join(f"{v!r}\n" for v in np.random.default_rng(1).standard_normal(5000).tolist()).encode()
+    _, processed, _ = run_pipeline(data, core.relu, chunk_size=4096)
+    assert processed[0].block is None  # the first line alone decides the layout
+    assert all(batch.block is not None for batch in processed[1:])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_csv_columns_through_small_chunks_equal_the_reference(seed: int) -> None:
+    rng = random.Random(seed)
+    rows = [
+        [str(i), random_number(rng, 0.003), random_number(rng, 0.003), rng.choice(["a", "b c", "Zürich", ""])]
+        for i in range(2000)
+    ]
+    if seed == 3:  # a quoted field now and then sends its chunk the general way
+        rows[700][3] = '"x, y"'
+    data = "id,x,y,label\n" + "".join(",".join(row) + "\n" for row in rows)
+    function = FUNCTIONS["leaky"]
+    output, processed, _ = run_pipeline(
+        data.encode(), function, chunk_size=rng.choice([100, 2048]), columns=[1, 2]
+    )
+    expected = "id,x,y,label\n" + "".join(
+        ",".join([row[0], reference_value(row[1], function), reference_value(row[2], function), row[3]])
+        + "\n"
+        for row in rows
+    )
+    assert output.decode() == expected
+    assert any(batch.block is not None for batch in processed)
+
+
+@pytest.mark.parametrize(
+    ("width", "columns"),
+    [(2, None), (3, [0]), (3, [2]), (3, [0, 2]), (3, None), (5, [1, 3]), (5, [0, 2, 4])],
+)
+def test_first_last_and_inner_columns_equal_the_reference(width: int, columns: list[int] | None) -> None:
+    rng = random.Random(width * 10 + len(columns or []))
+    chosen = range(width) if columns is None else columns
+    rows = [
+        [random_number(rng, 0.003) if c in chosen else f"t{i}" for c in range(width)] for i in range(3000)
+    ]
+    rows[0] = [random_number(rng, 0) for _ in range(width)]  # every column is numeric by its first value
+    data = "".join(";".join(row) + "\n" for row in rows)
+    function = FUNCTIONS["leaky"]
+    output, processed, _ = run_pipeline(data.encode(), function, chunk_size=1000, columns=columns)
+    expected = "".join(
+        ";".join(reference_value(cell, function) if c in chosen else cell for c, cell in enumerate(row))
+        + "\n"
+        for row in rows
+    )
+    assert output.decode() == expected
+    assert any(batch.block is not None for batch in processed)
+
+
+def test_a_column_with_spaces_and_integer_minus_zero_keeps_its_sign() -> None:
+    data = b"id,x\n1, -0\n2,-0 \n3,0\n4,-1\n"
+    output, processed, _ = run_pipeline(data, FUNCTIONS["leaky"], chunk_size=64, columns=[1])
+    assert output == b"id,x\n1,-0.0\n2,-0.0\n3,0.0\n4,-0.001\n"
+    assert processed[-1].block is not None
+
+
+@pytest.mark.parametrize("on_error", [OnError.skip, OnError.nan])
+def test_bad_values_inside_a_fast_chunk_are_handled_as_on_error_says(on_error: OnError) -> None:
+    rng = random.Random(7)
+    tokens = [random_number(rng, 0.002) for _ in range(2000)]
+    bad_at = sorted(rng.sample(range(1, 2000), 5))
+    for i in bad_at:
+        tokens[i] = rng.choice(BAD_TOKENS)
+    data = "".join(f"{token}\n" for token in tokens).encode()
+    output, _, tally = run_pipeline(data, core.relu, chunk_size=512, on_error=on_error)
+    expected = [
+        ("nan" if on_error is OnError.nan else None) if i in bad_at else reference_value(token, core.relu)
+        for i, token in enumerate(tokens)
+    ]
+    assert output.decode() == "".join(f"{line}\n" for line in expected if line is not None)
+    assert (tally.skipped, tally.replaced) == ((5, 0) if on_error is OnError.skip else (0, 5))
+    assert tally.first_problem == f"<stdin>:{bad_at[0] + 1}:1: {tokens[bad_at[0]]!r} is not a number"
+
+
+# ------------------------------------------------------------------------------------ the command line
+
+
+def write_values(path: Path, count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    tokens = [random_number(rng) for _ in range(count)]
+    path.write_text("".join(f"{token}\n" for token in tokens))
+    return tokens
+
+
+@pytest.mark.parametrize(
+    "command", [["relu"], ["leaky-relu", "--slope", "0.25"], ["relu", "--mode", "gradient"]]
+)
+def test_cli_output_over_several_megabytes_equals_the_reference(command: list[str], tmp_path: Path) -> None:
+    data = tmp_path / "values.txt"
+    tokens = write_values(data, 150_000, seed=len(command))  # about 3 MiB: several 1 MiB chunks
+    function = core.activation(command[0], "gradient" if "gradient" in command else "forward", 0.25)  # type: ignore[arg-type]
+    with data.open("rb") as stdin:
+        result = subprocess.run([RELU_CLI, *command], stdin=stdin, capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == "".join(reference_value(token, function) + "\n" for token in tokens)
+
+
+def test_cli_error_deep_in_a_fast_chunk_names_its_line_and_column(tmp_path: Path) -> None:
+    data = tmp_path / "values.csv"
+    rng = random.Random(5)
+    rows = [f"{i},{rng.gauss(0, 1)!r}" for i in range(120_000)]
+    rows[98_765] = "98765,oops"
+    data.write_text("id,x\n" + "\n".join(rows) + "\n")
+    result = subprocess.run(
+        [RELU_CLI, "relu", "-f", str(data), "-c", "x"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"relu-cli: error: {data}:98767:2: 'oops' is not a number\n"
