@@ -27,50 +27,13 @@ from typer._param_types import coerce_cli_choice
 from typer.core import TyperCommand, TyperGroup, TyperOption, _TyperParameter
 from typer.exceptions import Abort
 
+from .choices import Color, Mode, OnError, OutputFormat, PlotFunction, PlotMode
 from .errors import ExitCode, InputError, ReluCliError, UsageError
 
 if TYPE_CHECKING:
     from .readers import Batch, Layout
 
 PROG = "relu-cli"
-
-
-class Mode(str, Enum):
-    forward = "forward"
-    gradient = "gradient"
-
-
-class PlotFunction(str, Enum):
-    relu = "relu"
-    leaky_relu = "leaky-relu"
-
-
-class PlotMode(str, Enum):
-    forward = "forward"
-    gradient = "gradient"
-    both = "both"
-
-
-class OutputFormat(str, Enum):
-    auto = "auto"
-    table = "table"
-    text = "text"
-    csv = "csv"
-    tsv = "tsv"
-    json = "json"
-    ndjson = "ndjson"
-
-
-class OnError(str, Enum):
-    fail = "fail"
-    skip = "skip"
-    nan = "nan"
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
 
 
 # --------------------------------------------------------------------------------------------- streams
@@ -673,27 +636,7 @@ def relu_command(
     With --max-value M and --threshold T (Keras's relu): min(x, M) if x > T else 0; the gradient is 1
     only for T < x < M. ReLU6 is --max-value 6. NaN in gives NaN out; relu never prints -0.0.
     """
-    run(
-        Request(
-            "relu",
-            mode,
-            0.0,
-            values or [],
-            file or [],
-            columns,
-            delimiter,
-            header,
-            output_format,
-            on_error,
-            max_rows,
-            max_value=_knob(max_value),
-            threshold=float(threshold),
-            stats=stats,
-            quiet=quiet,
-            color=color,
-            names=names,
-        )
-    )
+    run(Request.of("relu", 0.0, locals()))
 
 
 @app.command("leaky-relu", cls=ValuesFirstCommand, epilog=_examples("leaky-relu", slope=True))
@@ -720,27 +663,7 @@ def leaky_relu_command(
     Gradient: 1 if x > 0 else slope (slope at x = 0, as in PyTorch). NaN in gives NaN out.
     With --max-value M and --threshold T: min(x, M) if x > T else slope*(x - T).
     """
-    run(
-        Request(
-            "leaky-relu",
-            mode,
-            float(slope),
-            values or [],
-            file or [],
-            columns,
-            delimiter,
-            header,
-            output_format,
-            on_error,
-            max_rows,
-            max_value=_knob(max_value),
-            threshold=float(threshold),
-            stats=stats,
-            quiet=quiet,
-            color=color,
-            names=names,
-        )
-    )
+    run(Request.of("leaky-relu", float(slope), locals()))
 
 
 @app.command("plot", cls=ReluCommand, epilog=PLOT_EXAMPLES)
@@ -819,6 +742,29 @@ class Request:
     quiet: bool = False
     color: Color = Color.auto
     names: bool = False  # list the input's columns instead of transforming
+
+    @classmethod
+    def of(cls, function: str, slope: float, params: dict[str, Any]) -> "Request":
+        """The request a command's parameters (its ``locals()``) make, with the knobs parsed."""
+        return cls(
+            function,
+            params["mode"],
+            slope,
+            params["values"] or [],
+            params["file"] or [],
+            params["columns"],
+            params["delimiter"],
+            params["header"],
+            params["output_format"],
+            params["on_error"],
+            params["max_rows"],
+            max_value=_knob(params["max_value"]),
+            threshold=float(params["threshold"]),
+            stats=params["stats"],
+            quiet=params["quiet"],
+            color=params["color"],
+            names=params["names"],
+        )
 
 
 def _open_inputs(request: Request, env: Environment, stack: ExitStack) -> Iterator[tuple[str, BinaryIO]]:
@@ -899,15 +845,15 @@ def _run(request: Request, env: Environment) -> None:
         max_value=request.max_value,
         threshold=request.threshold,
     )
-    fmt = writers.OutputFormat(request.output_format.value)
-    if fmt is writers.OutputFormat.auto:
-        fmt = writers.OutputFormat.table if env.stdout_isatty else writers.OutputFormat.text
+    fmt = request.output_format
+    if fmt is OutputFormat.auto:
+        fmt = OutputFormat.table if env.stdout_isatty else OutputFormat.text
     tally = pipeline.Tally()
     summary = Stats(request.function, threshold=request.threshold, max_value=request.max_value)
     # a bar only where nothing else is being drawn meanwhile: data streaming to the same terminal is
     # progress enough, and a table is drawn after the bar is gone
     show_progress = env.stderr_isatty and not request.quiet and not request.values
-    show_progress &= not env.stdout_isatty or fmt is writers.OutputFormat.table
+    show_progress &= not env.stdout_isatty or fmt is OutputFormat.table
     progress: ReadProgress | None = None
     writer: writers.Writer | None = None
     processor: pipeline.Processor | None = None
@@ -944,11 +890,11 @@ def _run(request: Request, env: Environment) -> None:
     def make_writer(layout: "Layout") -> "writers.Writer":
         title, notes, headings = _title(request)
         style = None
-        if fmt is writers.OutputFormat.table:
+        if fmt is OutputFormat.table:
             size = shutil.get_terminal_size()
             rows = request.max_rows if request.max_rows is not None else max(10, size.lines - 8)
             style = writers.TableStyle(title, notes, env.stdout_color, size.columns, rows)
-        if fmt is writers.OutputFormat.text and layout.json_shape:
+        if fmt is OutputFormat.text and layout.json_shape:
             return json_input.JsonTextWriter(env.stdout, layout)
         return writers.make_writer(fmt, env.stdout, layout, table_style=style, headings=headings)
 
@@ -969,7 +915,7 @@ def _run(request: Request, env: Environment) -> None:
                         layout,
                         function,
                         columns=columns,
-                        on_error=pipeline.OnError(request.on_error.value),
+                        on_error=request.on_error,
                         tally=tally,
                     )
                     writer = make_writer(layout)

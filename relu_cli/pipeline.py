@@ -12,21 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .choices import OnError
 from .errors import InputError
 from .readers import Batch, Block, Deferred, Layout, parse_number, unquote
-
-
-class OnError(str, Enum):
-    """What to do with a value that is not a number or a record with the wrong number of fields."""
-
-    fail = "fail"
-    skip = "skip"
-    nan = "nan"
 
 
 def format_floats(values: NDArray[np.float64]) -> list[str]:

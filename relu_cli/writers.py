@@ -13,26 +13,14 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
 from typing import TYPE_CHECKING, BinaryIO
 
+from .choices import OutputFormat
 from .pipeline import Processed
 from .readers import WHITESPACE, Layout, parse_number, unquote
 
 if TYPE_CHECKING:
     from rich.table import Table
-
-
-class OutputFormat(str, Enum):
-    """The ``--format`` choices; ``auto`` is resolved by the command line before a writer is made."""
-
-    auto = "auto"
-    table = "table"
-    text = "text"
-    csv = "csv"
-    tsv = "tsv"
-    json = "json"
-    ndjson = "ndjson"
 
 
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
