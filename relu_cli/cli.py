@@ -981,14 +981,14 @@ def _report_tally(env: Environment, tally: Any) -> None:
     if tally.skipped:
         report(
             env.stderr,
-            f"skipped {tally.skipped} bad record(s); first: {tally.first_problem}",
+            f"skipped {tally.skipped} bad record(s); first: {tally.first_skipped}",
             kind="warning",
             color=env.stderr_color,
         )
     if tally.replaced:
         report(
             env.stderr,
-            f"replaced {tally.replaced} bad value(s) with nan; first: {tally.first_problem}",
+            f"replaced {tally.replaced} bad value(s) with nan; first: {tally.first_replaced}",
             kind="warning",
             color=env.stderr_color,
         )

@@ -99,15 +99,19 @@ def format_numbers(values: NDArray[np.float64]) -> bytes:
 
 @dataclass
 class Tally:
-    """What ``--on-error skip|nan`` did, for the report at the end."""
+    """What ``--on-error skip|nan`` did, for the report at the end: counts, and the first problem of each
+    kind in reading order."""
 
     skipped: int = 0
     replaced: int = 0
-    first_problem: str | None = None
+    first_skipped: str | None = None
+    first_replaced: str | None = None
 
-    def note(self, problem: InputError) -> None:
-        if self.first_problem is None:
-            self.first_problem = str(problem)
+    def note(self, problem: InputError, *, replaced: bool) -> None:
+        if replaced and self.first_replaced is None:
+            self.first_replaced = str(problem)
+        elif not replaced and self.first_skipped is None:
+            self.first_skipped = str(problem)
 
 
 @dataclass
@@ -153,11 +157,11 @@ class Processor:
 
     def _settle(self, problems: list[InputError]) -> None:
         """Fail on, or note, the batch's first problem in reading order (columns are worked one by one)."""
-        if problems:
-            first = min(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
-            if self.on_error is OnError.fail:
-                raise first
-            self.tally.note(first)
+        in_order = sorted(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
+        if in_order and self.on_error is OnError.fail:
+            raise in_order[0]
+        for problem in in_order:  # with nan, a bad value is replaced; a record of the wrong width is skipped
+            self.tally.note(problem, replaced=self.on_error is OnError.nan and problem.column is not None)
 
     def _is_numeric(self, column: int, text: str) -> bool:
         """Whether ``column`` is transformed; decided by its first non-empty value unless chosen."""

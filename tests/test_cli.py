@@ -782,3 +782,13 @@ def test_a_word_in_a_headerless_list_of_numbers_is_bad_data_not_passed_through()
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == "relu-cli: error: <stdin>:1:1: 'foo' is not a number\n"
+
+
+def test_on_error_nan_names_the_first_problem_of_each_kind() -> None:
+    result = CliRunner().invoke(app, ["relu", "--on-error", "nan"], "x,y\n1,2\n3\n-4,abc\n")
+    assert result.exit_code == 0
+    assert result.stdout == "x,y\n1.0,2.0\n0.0,nan\n"
+    assert result.stderr == (
+        "relu-cli: warning: skipped 1 bad record(s); first: <stdin>:3: expected 2 fields, found 1\n"
+        "relu-cli: warning: replaced 1 bad value(s) with nan; first: <stdin>:4:2: 'abc' is not a number\n"
+    )

@@ -275,7 +275,8 @@ def test_bad_values_inside_a_fast_chunk_are_handled_as_on_error_says(on_error: O
     ]
     assert output.decode() == "".join(f"{line}\n" for line in expected if line is not None)
     assert (tally.skipped, tally.replaced) == ((5, 0) if on_error is OnError.skip else (0, 5))
-    assert tally.first_problem == f"<stdin>:{bad_at[0] + 1}:1: {tokens[bad_at[0]]!r} is not a number"
+    first = tally.first_skipped if on_error is OnError.skip else tally.first_replaced
+    assert first == f"<stdin>:{bad_at[0] + 1}:1: {tokens[bad_at[0]]!r} is not a number"
 
 
 # ------------------------------------------------------------------------------------ the command line
