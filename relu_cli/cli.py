@@ -880,6 +880,7 @@ def _run(request: Request, env: Environment) -> None:
                     delimiter=explicit if delimiter is not None else readers.delimiter_for_path(source),
                     detect_delimiter=delimiter is None and readers.delimiter_for_path(source) is None,
                     header=request.header,
+                    cut_long_records=request.columns is None,
                 )
             batches = reader.batches()
             first = next(batches, None)

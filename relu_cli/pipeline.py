@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
 from .errors import InputError
-from .readers import Batch, Block, Deferred, Layout, parse_number, unquote
+from .readers import Batch, Block, Deferred, Layout, Piece, parse_number, unquote
 
 
 def format_floats(values: NDArray[np.float64]) -> list[str]:
@@ -126,6 +126,11 @@ class Processed:
     # per transformed column, the numbers read and computed (missing cells left out), for summaries
     arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
     block: Block | None = None  # the outputs as text in the input's layout, when they came from a block
+    # one piece of a long record, with the output fields as cells; every field of it is a value
+    piece: Piece | None = None
+
+    def is_transformed(self, column: int) -> bool:
+        return self.piece is not None or column in self.transformed
 
 
 class Processor:
@@ -134,6 +139,9 @@ class Processor:
     ``columns`` of None means: every column whose first non-empty value is a number, and always the column
     of a value list (a headerless single column is a list of numbers). A record whose field
     count differs from the layout's is malformed when the input has a header or columns were chosen.
+
+    The fields of a piece of a long record (:class:`~relu_cli.readers.Piece`) are all values, as in a
+    value list: no column is decided from them, so nothing is kept per column however wide the record.
     """
 
     def __init__(
@@ -171,6 +179,8 @@ class Processor:
         return bool(known)
 
     def process(self, batch: Batch) -> Processed:
+        if batch.piece is not None:
+            return self._process_piece(batch, batch.piece)
         if batch.block is not None:
             processed = self._process_block(batch, batch.block)
             if processed is not None:
@@ -205,6 +215,61 @@ class Processor:
         out = block.with_columns(cells)
         outputs = Deferred(lambda: out.records[0])
         return Processed(batch.source, batch.rows, outputs, batch.lines, set(cells), arrays, out)
+
+    def _process_piece(self, batch: Batch, piece: Piece) -> Processed:
+        """Some fields of a long record, each a value: parsed in bulk when all are plain JSON numbers, else
+        one by one. A bad value is named by its line and its field number in the whole record; ``skip``
+        drops that value (the record's earlier pieces may already be written) and counts it."""
+        line = batch.lines[0]
+        read = parse_numbers(piece.cells) if piece.cells else np.empty(0)
+        if read is not None:
+            computed = self.function(read)
+            formatted = format_numbers(computed)
+            done = Piece(formatted, piece.first_field, piece.ends)
+            return Processed(
+                batch.source,
+                Deferred(lambda: [piece.cells.decode().split("\n")[:-1]]),
+                Deferred(lambda: [formatted.decode().split("\n")[:-1]]),
+                [line],
+                {0},
+                {0: (read, computed)},
+                piece=done,
+            )
+        raw = batch.rows[0]
+        inputs = [unquote(field) for field in raw]
+        outputs = list(raw)
+        cells: list[int] = []
+        values: list[float] = []
+        bad: set[int] = set()
+        problems: list[InputError] = []
+        for i, text in enumerate(inputs):
+            if not text.strip(" \t"):
+                continue  # missing stays missing
+            value = parse_number(text)
+            if value is None:
+                column = piece.first_field + i + 1
+                problems.append(
+                    InputError(f"{text!r} is not a number", source=batch.source, line=line, column=column)
+                )
+                if self.on_error is not OnError.nan:
+                    bad.add(i)
+                    continue
+                self.tally.replaced += 1
+                value = float("nan")
+            cells.append(i)
+            values.append(value)
+        self._settle(problems)
+        read = np.array(values, dtype=np.float64)
+        computed = self.function(read)
+        for i, text in zip(cells, format_floats(computed)):
+            outputs[i] = text
+        if bad:
+            self.tally.skipped += len(bad)
+            inputs = [value for i, value in enumerate(inputs) if i not in bad]
+            outputs = [value for i, value in enumerate(outputs) if i not in bad]
+        arrays = {0: (read, computed)} if cells else {}
+        done = Piece("".join([output + "\n" for output in outputs]).encode(), piece.first_field, piece.ends)
+        return Processed(batch.source, [inputs], [outputs], [line], {0}, arrays, piece=done)
 
     def _process_rows(self, batch: Batch) -> Processed:
         """The general path, cell by cell."""

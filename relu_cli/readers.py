@@ -205,6 +205,34 @@ class Block:
         return [[line] for _, line in numbered], [number for number, _ in numbered]
 
 
+@dataclass
+class Piece:
+    """Part of a record too long to hold at once, and where it stands in that record."""
+
+    cells: bytes  # its fields, each followed by a line feed (as :meth:`Block.columns` gives a column)
+    first_field: int  # how many fields of the record came in earlier pieces
+    ends: bool  # whether the record ends in this piece
+
+
+# the characters ``str.split()`` splits at, among ASCII ones
+_ASCII_BLANKS = re.compile(rb"[ \t\n\r\x0b\x0c\x1c-\x1f]+")
+
+
+def record_cells(data: bytes, delimiter: str | None) -> bytes:
+    """The raw fields of a record (without its line end), each followed by a line feed; split in bulk
+    unless quotes or non-ASCII text need :func:`split_record`.
+
+    >>> record_cells(b" 1  -2\t3 ", WHITESPACE), record_cells(b"1,,2", ","), record_cells(b"", ",")
+    (b'1\\n-2\\n3\\n', b'1\\n\\n2\\n', b'\\n')
+    """
+    if b'"' in data or not data.isascii():
+        return "".join([field + "\n" for field in split_record(data.decode(), delimiter)]).encode()
+    if delimiter is WHITESPACE:
+        cells = _ASCII_BLANKS.sub(b"\n", data).strip(b"\n")
+        return cells + b"\n" if cells else b""
+    return data.replace(delimiter.encode(), b"\n") + b"\n"
+
+
 class Deferred(Sequence[T]):
     """A list made only when first used: writing a block as text never needs its rows one by one."""
 
@@ -234,12 +262,14 @@ class Deferred(Sequence[T]):
 @dataclass
 class Batch:
     """Records read together, each with the line it started on; ``block`` holds the same records in bulk
-    when they are plain lines."""
+    when they are plain lines. A ``piece`` batch holds one row: some fields of a record too long to hold
+    at once (see :meth:`TextReader._cut_at`)."""
 
     source: str
     rows: Sequence[list[str]]
     lines: Sequence[int] = field(default_factory=list)
     block: Block | None = None
+    piece: Piece | None = None
 
     @classmethod
     def of_block(cls, source: str, block: Block) -> Batch:
@@ -262,6 +292,9 @@ class TextReader:
 
     ``delimiter`` and ``header`` of None mean: detect them from the first record. After the first batch
     has been produced, :attr:`layout` describes the input.
+
+    With ``cut_long_records``, a headerless record that grows beyond ``chunk_size`` with no line end in
+    sight comes in pieces, so that memory stays bounded however long a line is (see :meth:`_cut_at`).
     """
 
     def __init__(
@@ -273,6 +306,7 @@ class TextReader:
         detect_delimiter: bool = True,
         header: bool | None = None,
         chunk_size: int = CHUNK_SIZE,
+        cut_long_records: bool = False,
     ) -> None:
         self.stream = stream
         self.source = source
@@ -280,37 +314,106 @@ class TextReader:
         self.detect_delimiter = detect_delimiter
         self.header = header
         self.chunk_size = chunk_size
+        self.cut_long_records = cut_long_records
         self.layout: Layout | None = None
         self.line = 0  # lines read so far
         self._open: list[str] = []  # the lines of a record whose quoted field continues on the next line
         self._open_line = 0
+        self._fields_before = 0  # fields of a long record that came in earlier pieces
 
-    def _chunks(self) -> Iterator[bytes]:
-        """The bytes, cut after a line end; reads what is available rather than waiting for more.
+    def _chunks(self) -> Iterator[tuple[bytes, bool]]:
+        """The bytes, cut after a line end, each with whether it is a piece of a long record; reads what
+        is available rather than waiting for more.
 
         The first line comes on its own, so that the layout is known before the rest is looked at in bulk.
         A byte-order mark is dropped and a missing final line end supplied. Cutting at a line feed never
-        splits a UTF-8 character.
+        splits a UTF-8 character. A record that outgrows the chunk size with no line end is cut where
+        :meth:`_cut_at` says; its pieces come one by one, the last one with its line end.
         """
-        pending, first = b"", True
+        pending, first, inside = b"", True, False  # inside: a long record has been cut and goes on
         while True:
             data = self._read(pending)
             end = len(data) == len(pending)  # nothing more came: the end of the input
             if end:
-                chunk, pending = data + b"\n" if data else b"", b""
+                chunk, pending = data + b"\n" if data or inside else b"", b""
             else:
                 cut = data.rfind(b"\n") + 1
+                if not cut and len(data) >= self.chunk_size and self.cut_long_records:
+                    if first:
+                        data = data.removeprefix(_BOM)
+                    at, after = self._cut_at(data)
+                    if at >= 0:
+                        yield data[:at], True
+                        pending, first, inside = data[after:], False, True
+                        continue
                 chunk, pending = data[:cut], data[cut:]
-            if chunk and first:
+            if chunk and inside:
+                head = chunk.index(b"\n") + 1
+                yield chunk[:head], True
+                chunk, inside = chunk[head:], False
+            elif chunk and first:
                 first = False
                 chunk = chunk.removeprefix(_BOM)
                 head = chunk.index(b"\n") + 1
-                yield chunk[:head]
+                yield chunk[:head], False
                 chunk = chunk[head:]
             if chunk:
-                yield chunk
+                yield chunk, False
             if end:
                 return
+
+    def _cut_at(self, data: bytes) -> tuple[int, int]:
+        """Where a record with no line end in ``data`` may be cut: the start and end of its last field
+        separator (a space or tab for whitespace-delimited input, else the delimiter), or (-1, -1).
+
+        Only a record of a headerless input is cut, and only while no quote has been seen in it, so a
+        cut never falls inside a quoted field. When the long record is the first, the input's layout is
+        decided here from its first piece: a list of values, each field one value.
+        """
+        if self._open or b'"' in data:
+            return -1, -1
+        layout = self.layout
+        delimiter = layout.delimiter if layout is not None else self._sniff(data)
+        if delimiter is WHITESPACE:
+            at = max(data.rfind(b" "), data.rfind(b"\t"))
+            after = at + 1
+        else:
+            separator = delimiter.encode()
+            at = data.rfind(separator)
+            after = at + len(separator)
+        if at < 0 or (layout is not None and layout.header is not None):
+            return -1, -1
+        if layout is None:
+            fields = split_record(self._decode(data[:at]), delimiter)
+            if self.header or (self.header is None and is_header(fields)):
+                self.cut_long_records = False  # a header is held whole, and so is every record after it
+                return -1, -1
+            self.layout = Layout(self.source, delimiter, None, ["1"], value_list=True)
+        return at, after
+
+    def _sniff(self, data: bytes) -> str | None:
+        """The delimiter for the first record, as :meth:`_make_layout` would decide it."""
+        if self.delimiter is not None or not self.detect_delimiter:
+            return self.delimiter
+        return next((c for c in ("\t", ",", ";") if c.encode() in data), WHITESPACE)
+
+    def _piece(self, data: bytes) -> Batch:
+        """A batch of one row: the fields of a piece of a long record (the last piece ends in a line feed)."""
+        assert self.layout is not None  # decided by _cut_at at the first cut
+        ends = data.endswith(b"\n")
+        if ends:
+            data = data[:-2] if data.endswith(b"\r\n") else data[:-1]
+        if not data.isascii():
+            self._decode(data)  # invalid UTF-8 is named by its line
+        delimiter = self.layout.delimiter
+        piece = Piece(record_cells(data, delimiter), self._fields_before, ends)
+        rows = Deferred(lambda: [split_record(data.decode(), delimiter)])
+        batch = Batch(self.source, rows, [self.line + 1], piece=piece)
+        self._fields_before += piece.cells.count(b"\n")
+        if ends:
+            self.line += 1
+            self._fields_before = 0
+        return batch
 
     def _read(self, pending: bytes) -> bytes:
         """``pending`` and up to a chunk's size more: what is available now, waiting only while nothing is.
@@ -398,7 +501,10 @@ class TextReader:
 
     def batches(self) -> Iterator[Batch]:
         """The records, batch by batch; the header record, if any, is not among them."""
-        for data in self._chunks():
+        for data, piece in self._chunks():
+            if piece:
+                yield self._piece(data)
+                continue
             block = self._block(data)
             if block is not None:
                 self.line += count_lines(data)

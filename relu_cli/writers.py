@@ -56,7 +56,7 @@ def value_pairs(batch: Processed) -> Iterator[tuple[str, str, bool]]:
     """(input, output, transformed) for every field of a value list, in reading order."""
     for inputs, outputs in zip(batch.inputs, batch.outputs):
         for column, (value, raw) in enumerate(zip(inputs, outputs)):
-            yield value, unquote(raw), column in batch.transformed
+            yield value, unquote(raw), batch.is_transformed(column)
 
 
 class Writer:
@@ -90,17 +90,31 @@ class TextWriter(Writer):
     def __init__(self, out: BinaryIO, layout: Layout) -> None:
         super().__init__(out, layout)
         self.joiner = " " if layout.delimiter is WHITESPACE else layout.delimiter
+        self.midline = False  # part of a long record is written, and its line not yet ended
 
     def start(self) -> None:
         if self.layout.header is not None:
             self.emit(self.joiner.join(self.layout.header) + "\n")
 
     def write(self, batch: Processed) -> None:
+        if batch.piece is not None:  # one line, however many pieces it came in
+            self._write_piece(batch.piece.cells, ends=batch.piece.ends)
+            return
         if batch.block is not None:  # already in the input's layout
             self.send(batch.block.data)
             return
         join = self.joiner.join
         self.emit("".join([join(row) + "\n" for row in batch.outputs]))
+
+    def _write_piece(self, cells: bytes, *, ends: bool) -> None:
+        """Fields of a long record, joined to those before them; the line ends with the record."""
+        joiner = self.joiner.encode()
+        if cells:
+            self.send((joiner if self.midline else b"") + cells[:-1].replace(b"\n", joiner))
+            self.midline = True
+        if ends and self.midline:
+            self.send(b"\n")
+            self.midline = False
 
 
 class CsvWriter(Writer):
@@ -153,11 +167,12 @@ class JsonWriter(Writer):
                 else:
                     yield f'{{"input": {json_passthrough(value)}, "output": {json_passthrough(result)}}}'
             return
+        first_field = batch.piece.first_field if batch.piece is not None else 0
         for inputs, outputs in zip(batch.inputs, batch.outputs):
             members = []
             for column, value in enumerate(inputs):
-                key = json_string(field_name(self.layout, column))
-                if column in batch.transformed:
+                key = json_string(field_name(self.layout, first_field + column))
+                if batch.is_transformed(column):
                     token = json_float(unquote(outputs[column]))
                 else:
                     token = json_passthrough(value)
