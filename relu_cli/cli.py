@@ -356,7 +356,8 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _parse_slope(text: str) -> float:
+def _parse_finite(text: str) -> float:
+    """An option's number (``--slope``, ``--threshold``, ``--range``): finite, named in the error if not."""
     from .readers import parse_number
 
     value = parse_number(text)
@@ -368,8 +369,8 @@ def _parse_slope(text: str) -> float:
 
 
 def _parse_optional_finite(text: str | None) -> float | None:
-    """``--max-value``: like ``--slope``, a finite number, when given."""
-    return None if text is None else _parse_slope(text)
+    """``--max-value``: a finite number, when given."""
+    return None if text is None else _parse_finite(text)
 
 
 def _knob(value: str | float | None) -> float | None:
@@ -379,7 +380,7 @@ def _knob(value: str | float | None) -> float | None:
 
 def _parse_range(texts: tuple[str, str]) -> tuple[float, float]:
     """``--range LOW HIGH``: two finite numbers, LOW below HIGH."""
-    low, high = _parse_slope(texts[0]), _parse_slope(texts[1])
+    low, high = _parse_finite(texts[0]), _parse_finite(texts[1])
     if not low < high:
         raise typer.BadParameter(f"LOW must be below HIGH; got {texts[0]} {texts[1]}")
     return low, high
@@ -508,7 +509,7 @@ SlopeOpt = Annotated[
         "--slope",
         "-s",
         metavar="FLOAT",
-        callback=lambda value: _parse_slope(value),
+        callback=lambda value: _parse_finite(value),
         help="Slope for x <= 0 (PyTorch's default is 0.01; relu-cli keeps the article's 0.001).",
     ),
 ]
@@ -529,7 +530,7 @@ ThresholdOpt = Annotated[
     typer.Option(
         "--threshold",
         metavar="FLOAT",
-        callback=lambda value: _parse_slope(value),
+        callback=lambda value: _parse_finite(value),
         help="Move the kink from 0 to this value: x passes through above it (unshifted, as in Keras); "
         "at or below it relu gives 0 and leaky-relu slope*(x - threshold).",
     ),
