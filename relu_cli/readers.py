@@ -374,12 +374,18 @@ class TextReader:
             return -1, -1
         layout = self.layout
         delimiter = layout.delimiter if layout is not None else self._sniff(data)
+        # pieces of a quarter chunk: the work on each piece, not the chunk read, sets the memory needed
+        within = self.chunk_size // 4
         if delimiter is WHITESPACE:
-            at = max(data.rfind(b" "), data.rfind(b"\t"))
+            at = max(data.rfind(b" ", 0, within), data.rfind(b"\t", 0, within))
+            if at < 0:
+                at = max(data.rfind(b" "), data.rfind(b"\t"))
             after = at + 1
         else:
             separator = delimiter.encode()
-            at = data.rfind(separator)
+            at = data.rfind(separator, 0, within)
+            if at < 0:
+                at = data.rfind(separator)
             after = at + len(separator)
         if at < 0 or (layout is not None and layout.header is not None):
             return -1, -1
@@ -421,10 +427,12 @@ class TextReader:
         A pipe hands over at most 64 KiB at a time, so reads are gathered while more is ready.
         """
         read = getattr(self.stream, "read1", self.stream.read)
-        pieces = [pending, read(self.chunk_size)]
+        # what is pending counts toward the chunk, so the pieces of a long record do not pile up
+        wanted = max(self.chunk_size - len(pending), self.chunk_size // 4, 1)
+        pieces = [pending, read(wanted)]
         size = len(pieces[-1])
-        while pieces[-1] and size < self.chunk_size and self._ready():
-            pieces.append(read(self.chunk_size - size))
+        while pieces[-1] and size < wanted and self._ready():
+            pieces.append(read(wanted - size))
             size += len(pieces[-1])
         return b"".join(pieces)
 
