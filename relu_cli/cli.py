@@ -875,11 +875,12 @@ def _run(request: Request, env: Environment) -> None:
                 reader = json_input.JsonReader(stream, source)
             else:
                 explicit = delimiter if delimiter != "whitespace" else readers.WHITESPACE
+                by_name = readers.delimiter_for_path(source)
                 reader = readers.TextReader(
                     stream,
                     source,
-                    delimiter=explicit if delimiter is not None else readers.delimiter_for_path(source),
-                    detect_delimiter=delimiter is None and readers.delimiter_for_path(source) is None,
+                    delimiter=explicit if delimiter is not None else by_name,
+                    detect_delimiter=delimiter is None and by_name is None,
                     header=request.header,
                     cut_long_records=request.columns is None,
                 )
