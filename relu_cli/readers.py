@@ -431,12 +431,12 @@ class TextReader:
         wanted = max(self.chunk_size - len(pending), self.chunk_size // 4, 1)
         pieces = [pending, read(wanted)]
         size = len(pieces[-1])
-        while pieces[-1] and size < wanted and self._ready():
+        while pieces[-1] and size < wanted and self.ready():
             pieces.append(read(wanted - size))
             size += len(pieces[-1])
         return b"".join(pieces)
 
-    def _ready(self) -> bool:
+    def ready(self) -> bool:
         """Whether the stream can be read without waiting."""
         try:
             return bool(select.select([self.stream.fileno()], [], [], 0)[0])
@@ -468,13 +468,21 @@ class TextReader:
         return Block(data, layout.width, delimiter, self.line + 1)
 
     def _decode(self, data: bytes) -> str:
+        text, problem = self._decode_lines(data)
+        if problem is not None:
+            raise problem
+        return text
+
+    def _decode_lines(self, data: bytes) -> tuple[str, InputError | None]:
+        """The lines of ``data`` before any invalid UTF-8, as text, and the error naming the bad line."""
         try:
-            return data.decode("utf-8")
+            return data.decode("utf-8"), None
         except UnicodeDecodeError as error:
             bad_line = self.line + 1 + data.count(b"\n", 0, error.start)
-            raise InputError(
+            problem = InputError(
                 "invalid UTF-8 (relu-cli reads UTF-8 text)", source=self.source, line=bad_line
-            ) from None
+            )
+            return data[: data.rfind(b"\n", 0, error.start) + 1].decode("utf-8"), problem
 
     def _records(self, text: str) -> list[tuple[int, str]]:
         """(line number, record text) for the lines of ``text``; blank lines are skipped, CR-LF ends
@@ -507,6 +515,16 @@ class TextReader:
         names = column_names(header, len(fields))
         return Layout(self.source, delimiter, header, names, value_list=header is None and len(fields) == 1)
 
+    def _rows(self, records: list[tuple[int, str]]) -> Batch:
+        """A batch of records, the first of which decides the layout if it is not known yet."""
+        start = 0
+        if self.layout is None:
+            self.layout = self._make_layout(records[0][1])
+            start = 1 if self.layout.header is not None else 0
+        delimiter = self.layout.delimiter
+        rows = [split_record(text, delimiter) for _, text in records[start:]]
+        return Batch(self.source, rows, [line for line, _ in records[start:]])
+
     def batches(self) -> Iterator[Batch]:
         """The records, batch by batch; the header record, if any, is not among them."""
         for data, piece in self._chunks():
@@ -518,16 +536,12 @@ class TextReader:
                 self.line += count_lines(data)
                 yield Batch.of_block(self.source, block)
                 continue
-            records = self._records(self._decode(data))
-            if not records:
-                continue
-            start = 0
-            if self.layout is None:
-                self.layout = self._make_layout(records[0][1])
-                start = 1 if self.layout.header is not None else 0
-            delimiter = self.layout.delimiter
-            rows = [split_record(text, delimiter) for _, text in records[start:]]
-            yield Batch(self.source, rows, [line for line, _ in records[start:]])
+            text, problem = self._decode_lines(data)  # the lines before a bad one are still records
+            records = self._records(text)
+            if records:
+                yield self._rows(records)
+            if problem is not None:
+                raise problem
         if self._open:
             raise InputError("unterminated quoted field", source=self.source, line=self._open_line)
 

@@ -113,10 +113,11 @@ def test_sigterm_ends_it_promptly() -> None:
 # ------------------------------------------------------------------------------------------ hostile bytes
 
 
-def test_invalid_utf8_names_the_line() -> None:
-    result = run(["relu"], stdin=b"1\n2\n\xff\xfe\n")
+def test_invalid_utf8_names_the_line_after_writing_the_lines_before_it() -> None:
+    result = run(["relu"], stdin=b"1\n-2\n\xff\xfe\n4\n")
     assert result.returncode == 1
     assert_one_line_error(result.stderr, "<stdin>:3:", "UTF-8")
+    assert result.stdout == b"1.0\n0.0\n"  # as from any filter that stops at a bad line
 
 
 def test_nul_byte_is_not_a_number_at_its_place() -> None:
