@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -28,7 +28,7 @@ from typer.core import TyperCommand, TyperGroup, TyperOption, _TyperParameter
 from typer.exceptions import Abort
 
 from .choices import Color, Mode, OnError, OutputFormat, PlotFunction, PlotMode
-from .errors import ExitCode, InputError, ReluCliError, UsageError
+from .errors import ExitCode, ReluCliError, UsageError
 
 if TYPE_CHECKING:
     from .readers import Batch, Layout
@@ -543,6 +543,18 @@ StatsOpt = Annotated[
         "(leaky-relu) and capped, NaNs, min/max/mean of inputs and outputs.",
     ),
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Processes for a large input: the main one reads and writes while N - 1 others parse, compute "
+        "and format (default: one per core, at most 5; 1 = all in one process).",
+        show_default=False,
+    ),
+]
 QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="No progress bar (shown on a terminal when reading takes over 1 s)."),
@@ -628,6 +640,7 @@ def relu_command(
     max_value: MaxValueOpt = None,
     threshold: ThresholdOpt = "0",
     stats: StatsOpt = False,
+    jobs: JobsOpt = None,
     quiet: QuietOpt = False,
     color: ColorOpt = Color.auto,
     names: NamesOpt = False,
@@ -655,6 +668,7 @@ def leaky_relu_command(
     max_value: MaxValueOpt = None,
     threshold: ThresholdOpt = "0",
     stats: StatsOpt = False,
+    jobs: JobsOpt = None,
     quiet: QuietOpt = False,
     color: ColorOpt = Color.auto,
     names: NamesOpt = False,
@@ -743,6 +757,7 @@ class Request:
     quiet: bool = False
     color: Color = Color.auto
     names: bool = False  # list the input's columns instead of transforming
+    jobs: int | None = None  # processes, the main one included; None: one per core
 
     @classmethod
     def of(cls, function: str, slope: float, params: dict[str, Any]) -> "Request":
@@ -765,6 +780,7 @@ class Request:
             quiet=params["quiet"],
             color=params["color"],
             names=params["names"],
+            jobs=params["jobs"],
         )
 
 
@@ -837,6 +853,7 @@ def _run(request: Request, env: Environment) -> None:
     from . import core, json_input, pipeline, readers, sniff, writers
     from .progress import ReadProgress
     from .stats import Stats
+    from .workers import Workers, default_count
 
     _check_knobs(request.max_value, request.threshold)
     function = core.activation(
@@ -858,12 +875,14 @@ def _run(request: Request, env: Environment) -> None:
     progress: ReadProgress | None = None
     writer: writers.Writer | None = None
     processor: pipeline.Processor | None = None
+    workers: Workers | None = None
     first_layout: Layout | None = None
 
-    def sources(stack: ExitStack) -> "Iterator[tuple[Layout, Iterator[Batch]]]":
+    def sources(stack: ExitStack) -> "Iterator[tuple[Layout, Iterator[Batch], Callable[[], bool]]]":
+        """Each input's layout, its batches, and whether more of it can be read without waiting."""
         if request.values:
             layout, batch = readers.read_values(request.values)
-            yield layout, iter([batch])
+            yield layout, iter([batch]), lambda: True
             return
         inputs = _open_inputs(request, env, stack) if request.files else iter([("<stdin>", env.stdin)])
         for source, opened in inputs:
@@ -888,7 +907,8 @@ def _run(request: Request, env: Environment) -> None:
             first = next(batches, None)
             if first is None or reader.layout is None:
                 continue
-            yield reader.layout, _chain(first, batches)
+            ready = reader.ready if isinstance(reader, readers.TextReader) else lambda: False
+            yield reader.layout, _chain(first, batches), ready
 
     def make_writer(layout: "Layout") -> "writers.Writer":
         title, notes, headings = _title(request)
@@ -905,7 +925,7 @@ def _run(request: Request, env: Environment) -> None:
         with ExitStack() as stack:
             if show_progress:
                 progress = stack.enter_context(ReadProgress(env.stderr, color=env.stderr_color))
-            for layout, batches in sources(stack):
+            for layout, batches, ready in sources(stack):
                 if first_layout is None:
                     if request.names:
                         _list_names(env, layout)
@@ -921,22 +941,17 @@ def _run(request: Request, env: Environment) -> None:
                         on_error=request.on_error,
                         tally=tally,
                     )
+                    # the bulk work of large inputs in worker processes; not with --stats, which needs
+                    # the numbers read and computed, not just the text
+                    count = default_count() if request.jobs is None else request.jobs - 1
+                    count = 0 if request.stats else count
+                    workers = stack.enter_context(Workers(processor.transform_cells, count))
                     writer = make_writer(layout)
                     writer.start()
                 else:
                     readers.check_same_layout(first_layout, layout)
-                assert processor is not None and writer is not None
-                for batch in batches:
-                    try:
-                        processed = processor.process(batch)
-                    except InputError as error:
-                        # stop at the first bad record as a stream does, whatever the read size: the
-                        # records before it in this batch are still written
-                        good = sum(line < (error.line or 0) for line in batch.lines)
-                        if good:
-                            head = readers.Batch(batch.source, batch.rows[:good], batch.lines[:good])
-                            writer.write(processor.process(head))
-                        raise
+                assert processor is not None and writer is not None and workers is not None
+                for processed in processor.run(batches, workers, ready=ready):
                     writer.write(processed)
                     if request.stats:
                         summary.add(processed)

@@ -10,7 +10,8 @@ lenient number forms are handled in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
 from .errors import InputError
-from .readers import Batch, Block, Deferred, Layout, Piece, parse_number, unquote
+from .readers import CHUNK_SIZE, Batch, Block, Deferred, Layout, Piece, parse_number, unquote
+from .workers import Job, Workers
+
+#: Input this big is worth starting the worker processes for
+BIG_INPUT = CHUNK_SIZE // 2
 
 
 def format_floats(values: NDArray[np.float64]) -> list[str]:
@@ -51,12 +56,11 @@ def parse_numbers(cells: bytes) -> NDArray[np.float64] | None:
 
     if cells.startswith(b"\n") or any(byte in cells for byte in _NOT_NUMBERS):
         return None  # an empty first cell (alone, it would read as []), or a JSON value that is no number
+    # With none of those bytes, a JSON array that parses can hold only numbers, one a comma: one a cell.
     try:
         parsed = orjson.loads(b"".join((b"[", cells[:-1].replace(b"\n", b","), b"]")))
     except orjson.JSONDecodeError:
         return None
-    if len(parsed) != cells.count(b"\n"):
-        return None  # one number per cell, or the cells are not what they seemed
     values = np.fromiter(parsed, dtype=np.float64, count=len(parsed))
     integer_zeros = [i for i in np.flatnonzero(values == 0).tolist() if type(parsed[i]) is int]
     if integer_zeros:
@@ -190,31 +194,55 @@ class Processor:
     def _process_block(self, batch: Batch, block: Block) -> Processed | None:
         """The fast path: each numeric column parsed, computed and formatted in bulk. None when a cell
         needs the general path; nothing is decided or counted before that is known."""
-        numeric: dict[int, bool] = {}
-        for column in range(block.width):
-            known = self.numeric.get(column)
-            if known is None and not self.fixed_columns:
-                first = block.first_cell(column)
-                if not first.strip(" \t"):
-                    return None  # the column is decided by a later cell: let the general path find it
-                known = parse_number(first) is not None
-            numeric[column] = bool(known)
+        numeric = self._plan(block)
+        if numeric is None:
+            return None
         cells: dict[int, bytes] = {}
         arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
-        for column, text in block.columns([column for column, yes in numeric.items() if yes]).items():
+        for column, text in block.columns(_chosen(numeric)).items():
             read = parse_numbers(text)
             if read is None:
                 return None
             computed = self.function(read)
             cells[column] = format_numbers(computed)
             arrays[column] = (read, computed)
-        if not cells:
-            return None  # nothing parsed, so a one-column block may still hold blank lines
+        return self._assemble(batch, block, numeric, cells, arrays)
+
+    def _plan(self, block: Block, *, decided: bool = False) -> dict[int, bool] | None:
+        """Whether each column of ``block`` is transformed, deciding a column by its first cell if need be
+        (unless ``decided``: then None unless every column is known). None also when the first cell of an
+        undecided column is empty, or when no column is transformed: then the general path is needed."""
+        numeric: dict[int, bool] = {}
+        for column in range(block.width):
+            known = self.numeric.get(column)
+            if known is None and not self.fixed_columns:
+                first = block.first_cell(column)
+                if decided or not first.strip(" \t"):
+                    return None  # the column is decided by a later cell: let the general path find it
+                known = parse_number(first) is not None
+            numeric[column] = bool(known)
+        return numeric if any(numeric.values()) else None  # with none, a one-column block may hold blanks
+
+    def _assemble(
+        self,
+        batch: Batch,
+        block: Block,
+        numeric: dict[int, bool],
+        cells: dict[int, bytes],
+        arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]],
+    ) -> Processed:
+        """The block with its transformed columns put in, as the general path would have written it."""
         if not self.fixed_columns:
             self.numeric.update(numeric)
         out = block.with_columns(cells)
         outputs = Deferred(lambda: out.records[0])
         return Processed(batch.source, batch.rows, outputs, batch.lines, set(cells), arrays, out)
+
+    def transform_cells(self, cells: bytes) -> bytes | None:
+        """The output text of a block's column (:meth:`Block.columns`), or None unless every cell is a plain
+        number: the part of the fast path that depends on nothing else, which worker processes can do."""
+        read = parse_numbers(cells)
+        return None if read is None else format_numbers(self.function(read))
 
     def _process_piece(self, batch: Batch, piece: Piece) -> Processed:
         """Some fields of a long record, each a value: parsed in bulk when all are plain JSON numbers, else
@@ -340,6 +368,89 @@ class Processor:
             lines = [batch.lines[i] for i in keep]
         return Processed(batch.source, inputs, outputs, lines, transformed, arrays)
 
-    def run(self, batches: Iterator[Batch]) -> Iterator[Processed]:
-        for batch in batches:
-            yield self.process(batch)
+    def run(
+        self, batches: Iterable[Batch], workers: Workers, *, ready: Callable[[], bool], big: int = BIG_INPUT
+    ) -> Iterator[Processed]:
+        """Each batch processed, in order, with ``workers`` doing the bulk work as :meth:`ahead` says.
+
+        A bad record stops the stream as it would a line-by-line filter, whatever the read size: the
+        records before it in its batch are still given, then its error is raised.
+        """
+        for batch, done in self.ahead(batches, workers, ready=ready, big=big):
+            if done is not None:
+                yield done
+                continue
+            try:
+                processed = self.process(batch)
+            except InputError as error:
+                good = sum(line < (error.line or 0) for line in batch.lines)
+                if good:
+                    yield self.process(Batch(batch.source, batch.rows[:good], batch.lines[:good]))
+                raise
+            yield processed
+
+    def ahead(
+        self, batches: Iterable[Batch], workers: Workers, *, ready: Callable[[], bool], big: int = BIG_INPUT
+    ) -> Iterator[tuple[Batch, Processed | None]]:
+        """The batches in order, each with what ``workers`` made of it, or with None: then it is for
+        :meth:`process`, now.
+
+        A block goes to the workers when its columns are all decided, once the blocks read reach ``big``
+        bytes: a small input is done before the workers would have started. Up to two blocks a worker are
+        in work ahead of the one given back; when the input has nothing more ready (``ready()`` is
+        false), all are given back before the next read waits, so a slow stream's output is not held
+        back. A read error comes after the batches before it.
+        """
+        in_work: deque[_InWork] = deque()
+        seen = 0  # bytes in the blocks so far
+        iterator = iter(batches)
+        while True:
+            try:
+                batch = next(iterator, None)
+            except Exception:
+                while in_work:
+                    yield self._given_back(in_work.popleft(), workers)
+                raise
+            if batch is None:
+                break
+            block, numeric = batch.block, None
+            seen += len(block.data) if block is not None else 0
+            if block is not None and workers.count and seen >= big:
+                numeric = self._plan(block, decided=True)
+            if block is None or numeric is None:
+                while in_work:
+                    yield self._given_back(in_work.popleft(), workers)
+                yield batch, None
+                continue
+            columns = block.columns(_chosen(numeric))
+            jobs = {column: workers.submit(cells) for column, cells in columns.items()}
+            in_work.append(_InWork(batch, numeric, jobs))
+            while in_work and (len(in_work) > 2 * workers.count or not ready()):
+                yield self._given_back(in_work.popleft(), workers)
+        while in_work:
+            yield self._given_back(in_work.popleft(), workers)
+
+    def _given_back(self, item: _InWork, workers: Workers) -> tuple[Batch, Processed | None]:
+        """A block from the workers, put together; or, when a cell needs the general path, the batch
+        without its block (so that :meth:`process` does not try the bulk parse again) and None."""
+        batch, cells = item.batch, {}
+        for column, job in item.jobs.items():
+            result = workers.result(job)
+            if result is None:
+                return Batch(batch.source, batch.rows, batch.lines), None
+            cells[column] = result
+        assert batch.block is not None
+        return batch, self._assemble(batch, batch.block, item.numeric, cells, {})
+
+
+@dataclass
+class _InWork:
+    """A block given to the workers: a job for each of its transformed columns."""
+
+    batch: Batch
+    numeric: dict[int, bool]
+    jobs: dict[int, Job]
+
+
+def _chosen(numeric: dict[int, bool]) -> list[int]:
+    return [column for column, yes in numeric.items() if yes]

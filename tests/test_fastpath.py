@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relu_cli import core
+from relu_cli.errors import InputError
 from relu_cli.pipeline import (
     OnError,
     Processed,
@@ -31,6 +32,7 @@ from relu_cli.pipeline import (
     parse_numbers,
 )
 from relu_cli.readers import NUMBER, TextReader
+from relu_cli.workers import Workers
 from relu_cli.writers import TextWriter
 
 RELU_CLI = str(Path(sys.executable).parent / "relu-cli")
@@ -82,8 +84,10 @@ def run_pipeline(
     chunk_size: int,
     columns: list[int] | None = None,
     on_error: OnError = OnError.fail,
+    workers: int = 0,
 ) -> tuple[bytes, list[Processed], Tally]:
-    """Reader → processor → text writer in memory, as the command line wires them."""
+    """Reader → processor → text writer in memory, as the command line wires them; with ``workers``, the
+    bulk work of every block goes to that many worker processes, however small the block."""
     reader = TextReader(io.BytesIO(data), "<stdin>", chunk_size=chunk_size)
     batches = reader.batches()
     first = next(batches)
@@ -94,9 +98,11 @@ def run_pipeline(
     writer = TextWriter(out, reader.layout)  # type: ignore[arg-type]
     writer.start()
     processed = []
-    for batch in [first, *batches]:
-        processed.append(processor.process(batch))
-        writer.write(processed[-1])
+    with Workers(processor.transform_cells, workers) as helpers:
+        for batch in processor.run([first, *batches], helpers, ready=lambda: True, big=0):
+            processed.append(batch)
+            writer.write(batch)
+        assert helpers.started == bool(workers), "the workers were not used"
     writer.finish()
     return out.getvalue(), processed, tally
 
@@ -175,9 +181,10 @@ def test_parse_numbers_rejects_a_lone_empty_cell() -> None:
 # ------------------------------------------------------------------------- the pipeline, chunk by chunk
 
 
+@pytest.mark.parametrize("workers", [0, 2])
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
-def test_value_list_through_small_chunks_equals_the_reference(seed: int, name: str) -> None:
+def test_value_list_through_small_chunks_equals_the_reference(seed: int, name: str, workers: int) -> None:
     rng = random.Random(f"{seed}-{name}")
     edges = 0.25 if seed % 2 else 0.002  # many chunks left to the general path, or almost none
     tokens = [random_number(rng, edges) for _ in range(3000)]
@@ -188,11 +195,14 @@ def test_value_list_through_small_chunks_equals_the_reference(seed: int, name: s
     if seed % 3 == 2:
         data = data.replace("\n", "\r\n")
     function = FUNCTIONS[name]
-    output, processed, _ = run_pipeline(data.encode(), function, chunk_size=rng.choice([64, 700, 4096]))
+    chunk_size = rng.choice([64, 700, 4096])
+    output, processed, _ = run_pipeline(data.encode(), function, chunk_size=chunk_size, workers=workers)
     expected = "".join(reference_value(token, function) + "\n" for token in tokens)
     assert output.decode() == expected
     if edges < 0.01:
         assert any(batch.block is not None for batch in processed), "the fast path was never taken"
+    if workers:
+        return  # the numbers read and computed stay in the workers
     read = np.concatenate([batch.arrays[0][0] for batch in processed if 0 in batch.arrays])
     computed = np.concatenate([batch.arrays[0][1] for batch in processed if 0 in batch.arrays])
     reference = np.array([float(token.strip()) for token in tokens])
@@ -207,8 +217,9 @@ def test_plain_json_numbers_take_the_fast_path_for_every_chunk_after_the_first_l
     assert all(batch.block is not None for batch in processed[1:])
 
 
+@pytest.mark.parametrize("workers", [0, 2])
 @pytest.mark.parametrize("seed", range(4))
-def test_csv_columns_through_small_chunks_equal_the_reference(seed: int) -> None:
+def test_csv_columns_through_small_chunks_equal_the_reference(seed: int, workers: int) -> None:
     rng = random.Random(seed)
     rows = [
         [str(i), random_number(rng, 0.003), random_number(rng, 0.003), rng.choice(["a", "b c", "Zürich", ""])]
@@ -219,7 +230,7 @@ def test_csv_columns_through_small_chunks_equal_the_reference(seed: int) -> None
     data = "id,x,y,label\n" + "".join(",".join(row) + "\n" for row in rows)
     function = FUNCTIONS["leaky"]
     output, processed, _ = run_pipeline(
-        data.encode(), function, chunk_size=rng.choice([100, 2048]), columns=[1, 2]
+        data.encode(), function, chunk_size=rng.choice([100, 2048]), columns=[1, 2], workers=workers
     )
     expected = "id,x,y,label\n" + "".join(
         ",".join([row[0], reference_value(row[1], function), reference_value(row[2], function), row[3]])
@@ -260,15 +271,16 @@ def test_a_column_with_spaces_and_integer_minus_zero_keeps_its_sign() -> None:
     assert processed[-1].block is not None
 
 
+@pytest.mark.parametrize("workers", [0, 2])
 @pytest.mark.parametrize("on_error", [OnError.skip, OnError.nan])
-def test_bad_values_inside_a_fast_chunk_are_handled_as_on_error_says(on_error: OnError) -> None:
+def test_bad_values_inside_a_fast_chunk_are_handled_as_on_error_says(on_error: OnError, workers: int) -> None:
     rng = random.Random(7)
     tokens = [random_number(rng, 0.002) for _ in range(2000)]
     bad_at = sorted(rng.sample(range(1, 2000), 5))
     for i in bad_at:
         tokens[i] = rng.choice(BAD_TOKENS)
     data = "".join(f"{token}\n" for token in tokens).encode()
-    output, _, tally = run_pipeline(data, core.relu, chunk_size=512, on_error=on_error)
+    output, _, tally = run_pipeline(data, core.relu, chunk_size=512, on_error=on_error, workers=workers)
     expected = [
         ("nan" if on_error is OnError.nan else None) if i in bad_at else reference_value(token, core.relu)
         for i, token in enumerate(tokens)
@@ -277,6 +289,24 @@ def test_bad_values_inside_a_fast_chunk_are_handled_as_on_error_says(on_error: O
     assert (tally.skipped, tally.replaced) == ((5, 0) if on_error is OnError.skip else (0, 5))
     first = tally.first_skipped if on_error is OnError.skip else tally.first_replaced
     assert first == f"<stdin>:{bad_at[0] + 1}:1: {tokens[bad_at[0]]!r} is not a number"
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_bad_value_stops_the_stream_after_the_records_before_it(workers: int) -> None:
+    tokens = [repr(float(i)) for i in range(3000)]
+    tokens[2222] = "oops"
+    data = "".join(f"{token}\n" for token in tokens).encode()
+    reader = TextReader(io.BytesIO(data), "<stdin>", chunk_size=512)
+    batches = reader.batches()
+    first = next(batches)
+    assert reader.layout is not None
+    processor = Processor(reader.layout, core.relu, columns=None, on_error=OnError.fail, tally=Tally())
+    written: list[str] = []
+    with Workers(processor.transform_cells, workers) as helpers, pytest.raises(InputError) as raised:
+        for processed in processor.run([first, *batches], helpers, ready=lambda: True, big=0):
+            written.extend(row[0] for row in processed.outputs)
+    assert str(raised.value) == "<stdin>:2223:1: 'oops' is not a number"
+    assert written == tokens[:2222]
 
 
 # ------------------------------------------------------------------------------------ the command line

@@ -123,7 +123,8 @@ def test_a_long_file_read_shows_its_percentage(tmp_path: Path) -> None:
     status, stdout, screen = run.finish()
     assert (status, len(stdout.splitlines())) == (0, 200_000)
     assert f"reading {data}"[-20:] in screen and "MB" in screen
-    assert re.search(r"\b[1-9]\d*%", screen), "the bytes read were counted"
+    # a percentage above 0 (up to 100: the file may be read ahead of the blocked output)
+    assert re.search(r"(?<![\d.])[1-9]\d*%", screen), "the bytes read were counted"
 
 
 def test_the_bar_is_erased_and_the_cursor_restored_when_done() -> None:
