@@ -29,7 +29,7 @@ NUMBER = re.compile(
 _BLANKS = " \t"
 
 WHITESPACE = None  # the delimiter value meaning "runs of spaces and tabs", as awk splits by default
-CHUNK_SIZE = 1 << 20
+CHUNK_SIZE = 1 << 19  # 512 KiB: measured faster than 1 MiB (fewer page faults) and than 256 KiB
 _BOM = b"\xef\xbb\xbf"
 T = TypeVar("T")
 
