@@ -4,7 +4,8 @@
 The work is a pure function from bytes to bytes (or None). Jobs go out round robin and their results are
 taken back in the order they were given, so the output is the same as from one process. Only bytes cross
 between the processes: the work itself, with whatever it closes over, is already in each copy from the
-fork.
+fork. They cross through memory shared with each worker, a few slots of it, and a pipe carries where and
+how long; a job or result too big for a slot, or with every slot taken, goes through the pipe itself.
 
 The main process never blocks on a worker that is itself waiting: it writes jobs and reads results
 through one ``select`` loop. A worker that dies, or whose work fails, costs nothing but time: its job is
@@ -13,6 +14,7 @@ done again in the main process.
 
 from __future__ import annotations
 
+import mmap
 import os
 import select
 import signal
@@ -24,7 +26,12 @@ from dataclasses import dataclass, field
 
 Work = Callable[[bytes], bytes | None]
 
-_HEADER = struct.Struct("<q")  # the length of what follows; -1 for a result of None
+_HEADER = struct.Struct("<qq")  # where the bytes are (a slot, or one of these two) and how many
+_INLINE = -1  # in the pipe, right after the header
+_NONE = -2  # nowhere: the work gave None
+_SLOTS = 3  # a worker's jobs in shared memory at a time
+_JOB_SLOT = 1 << 20
+_RESULT_SLOT = 2 << 20  # text out may be longer than text in: 1 becomes 1.0
 _PIPE_SIZE = 1 << 20  # a chunk's worth, so that a job or result rarely waits for the other side
 _F_SETPIPE_SZ = 1031  # Linux's fcntl command for the size of a pipe (fcntl.F_SETPIPE_SZ from Python 3.10)
 
@@ -49,8 +56,17 @@ class Job:
     """One piece of work given out, and then its result."""
 
     data: bytes
+    slot: int | None = None  # where in the worker's shared memory it went, if it went there
     done: bool = False
     result: bytes | None = None
+
+
+def _job_at(slot: int) -> int:
+    return slot * _JOB_SLOT
+
+
+def _result_at(slot: int) -> int:
+    return _SLOTS * _JOB_SLOT + slot * _RESULT_SLOT
 
 
 @dataclass
@@ -58,10 +74,12 @@ class _Worker:
     pid: int
     jobs_fd: int  # the main process writes jobs here
     results_fd: int  # and reads results here
+    memory: mmap.mmap  # shared with it: _SLOTS job slots, then as many result slots
+    free: list[int] = field(default_factory=lambda: list(range(_SLOTS)))  # slots not in use
     jobs: deque[Job] = field(default_factory=deque)  # given to it and not yet answered, oldest first
     outgoing: deque[memoryview] = field(default_factory=deque)  # bytes still to write to it
-    incoming: bytearray | None = None  # the result being read
-    header: bytearray = field(default_factory=bytearray)  # or its length, while that is being read
+    incoming: bytearray | None = None  # a result being read from the pipe
+    header: bytearray = field(default_factory=bytearray)  # or its header, while that is being read
     got: int = 0
 
 
@@ -91,7 +109,13 @@ class Workers:
         worker = workers[self._next % len(workers)]
         self._next += 1
         worker.jobs.append(job)
-        worker.outgoing.extend((memoryview(_HEADER.pack(len(data))), memoryview(data)))
+        if worker.free and len(data) <= _JOB_SLOT:
+            job.slot = worker.free.pop()
+            start = _job_at(job.slot)
+            worker.memory[start : start + len(data)] = data
+            worker.outgoing.append(memoryview(_HEADER.pack(job.slot, len(data))))
+        else:
+            worker.outgoing.extend((memoryview(_HEADER.pack(_INLINE, len(data))), memoryview(data)))
         self._pump(wait=False)
         return job
 
@@ -112,6 +136,7 @@ class Workers:
         return self._workers
 
     def _fork(self) -> _Worker | None:
+        memory = mmap.mmap(-1, _result_at(_SLOTS))  # anonymous and shared: the worker has it too
         jobs_read, jobs_write = os.pipe()
         results_read, results_write = os.pipe()
         for fd in (jobs_write, results_write):
@@ -130,6 +155,7 @@ class Workers:
         except OSError:
             for fd in (jobs_read, jobs_write, results_read, results_write):
                 os.close(fd)
+            memory.close()
             return None
         if pid == 0:  # the worker
             os.close(jobs_write)
@@ -137,12 +163,13 @@ class Workers:
             for other in self._workers or []:
                 os.close(other.jobs_fd)
                 os.close(other.results_fd)
-            _serve(self.work, jobs_read, results_write)
+                other.memory.close()
+            _serve(self.work, jobs_read, results_write, memory)
         os.close(jobs_read)
         os.close(results_write)
         os.set_blocking(jobs_write, False)
         os.set_blocking(results_read, False)
-        return _Worker(pid, jobs_write, results_read)
+        return _Worker(pid, jobs_write, results_read, memory)
 
     def _pump(self, *, wait: bool) -> None:
         """Write what jobs can be written and read what results have come, waiting for either if ``wait``."""
@@ -185,10 +212,14 @@ class Workers:
                 worker.header += more
                 if len(worker.header) < _HEADER.size:
                     return
-                (length,) = _HEADER.unpack(worker.header)
+                where, length = _HEADER.unpack(worker.header)
                 worker.header.clear()
-                if length < 0:
+                if where == _NONE:
                     self._answer(worker, None)
+                    continue
+                if where >= 0:
+                    start = _result_at(where)
+                    self._answer(worker, worker.memory[start : start + length])
                     continue
                 worker.incoming, worker.got = bytearray(length), 0
             buffer = worker.incoming
@@ -208,6 +239,8 @@ class Workers:
     def _answer(worker: _Worker, result: bytes | None) -> None:
         job = worker.jobs.popleft()
         job.done, job.result = True, result
+        if job.slot is not None:
+            worker.free.append(job.slot)
 
     def _lose(self, worker: _Worker) -> None:
         """A worker that ended: its jobs are done here, and it gets no more."""
@@ -221,6 +254,7 @@ class Workers:
     def _end(self, worker: _Worker) -> None:
         for fd in (worker.jobs_fd, worker.results_fd):
             os.close(fd)
+        worker.memory.close()
         try:
             os.kill(worker.pid, signal.SIGKILL)
             os.waitpid(worker.pid, 0)
@@ -239,7 +273,7 @@ class Workers:
         self.close()
 
 
-def _serve(work: Work, jobs_fd: int, results_fd: int) -> None:
+def _serve(work: Work, jobs_fd: int, results_fd: int, memory: mmap.mmap) -> None:
     """A worker's life: take a job, do it, give back the result; until the main process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -251,19 +285,25 @@ def _serve(work: Work, jobs_fd: int, results_fd: int) -> None:
             header = _read_exactly(jobs_fd, _HEADER.size)
             if header is None:
                 break
-            (length,) = _HEADER.unpack(header)
-            data = _read_exactly(jobs_fd, length) if length else b""
+            where, length = _HEADER.unpack(header)
+            if where >= 0:
+                data: bytes | bytearray | None = memory[_job_at(where) : _job_at(where) + length]
+            else:
+                data = _read_exactly(jobs_fd, length)
             if data is None:
                 break
             try:
                 result = work(data)  # type: ignore[arg-type]  # bytes-like, as the work reads it
             except Exception:
-                result = None
+                result = None  # the main process does the job again, and reports any error
             if result is None:
-                os.write(results_fd, _HEADER.pack(-1))
+                os.write(results_fd, _HEADER.pack(_NONE, 0))
+            elif where >= 0 and len(result) <= _RESULT_SLOT:
+                memory[_result_at(where) : _result_at(where) + len(result)] = result
+                os.write(results_fd, _HEADER.pack(where, len(result)))
             else:
-                _write_all(results_fd, _HEADER.pack(len(result)), result)
-    except BaseException:
+                _write_all(results_fd, _HEADER.pack(_INLINE, len(result)), result)
+    except BaseException:  # a closed pipe or a signal: the main process has gone
         status = 1
     os._exit(status)
 
