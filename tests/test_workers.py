@@ -62,7 +62,9 @@ def test_results_come_back_in_the_order_given() -> None:
 
 
 def test_large_results_with_many_jobs_in_flight_do_not_deadlock() -> None:
-    jobs_data = [b"big" + bytes([i]) * (1 << 20) for i in range(12)]  # 4 MiB back for each 1 MiB out
+    # four times as much back: through shared memory or the pipe, as the sizes and free slots allow
+    sizes = [1 << 20, 600_000, 100, (1 << 20) + 1, 0, 300_000] * 2
+    jobs_data = [b"big" + bytes([i]) * size for i, size in enumerate(sizes)]
     with Workers(shout, 2) as workers:
         jobs = [workers.submit(data) for data in jobs_data]  # all given before any result is taken
         assert [workers.result(job) for job in jobs] == [data * 4 for data in jobs_data]
