@@ -13,9 +13,8 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from enum import Enum
-from typing import IO, TYPE_CHECKING, Annotated, Any, BinaryIO, TextIO
+from typing import IO, TYPE_CHECKING, Annotated, Any, BinaryIO, NamedTuple, TextIO
 
 import typer
 from typer import _click as click
@@ -39,8 +38,7 @@ PROG = "relu-cli"
 # --------------------------------------------------------------------------------------------- streams
 
 
-@dataclass
-class Environment:
+class Environment(NamedTuple):  # a named tuple, not a dataclass: a millisecond less at every start
     """The process's streams and what they are connected to, in one place so tests can fake them."""
 
     stdin: BinaryIO
@@ -350,10 +348,16 @@ def _examples(command: str, *, slope: bool) -> str:
 
 def _version(value: bool) -> None:
     if value:
-        from . import installed_version
-
-        sys.stdout.write(f"{PROG} {installed_version()}\n")
+        _print_version()
         raise typer.Exit()
+
+
+def _print_version() -> int:
+    from . import installed_version
+
+    sys.stdout.write(f"{PROG} {installed_version()}\n")
+    sys.stdout.flush()  # here, so that a closed pipe is handled as everywhere else
+    return ExitCode.OK
 
 
 def _parse_finite(text: str) -> float:
@@ -736,8 +740,7 @@ def plot_command(
 # ------------------------------------------------------------------------------------------------- run
 
 
-@dataclass
-class Request:
+class Request(NamedTuple):
     """Everything a command was asked to do, as parsed from the command line."""
 
     function: str
@@ -1014,4 +1017,6 @@ def _report_tally(env: Environment, tally: Any) -> None:
 
 def main() -> None:
     """The ``relu-cli`` console script."""
+    if sys.argv[1:] in (["--version"], ["-V"]):  # the one answer that needs no command tree built
+        sys.exit(_run_main(_print_version))
     app(prog_name=PROG)

@@ -654,6 +654,21 @@ def test_version_prints_the_package_version(flag: str) -> None:
     assert ok(flag) == f"relu-cli {version('relu-cli')}\n"
 
 
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_the_console_script_prints_the_version_without_building_the_commands(
+    flag: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_command_tree(*_: object) -> None:
+        raise AssertionError("the command tree was built for the version alone")
+
+    monkeypatch.setattr(sys, "argv", ["relu-cli", flag])
+    monkeypatch.setattr("typer.main.get_command", no_command_tree)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 0
+    assert capsys.readouterr() == (f"relu-cli {version('relu-cli')}\n", "")
+
+
 @pytest.mark.parametrize("flag", ["-h", "--help"])
 def test_help_lists_both_commands(flag: str) -> None:
     output = ok(flag)
