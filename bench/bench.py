@@ -309,6 +309,7 @@ def build_cases(tools: Tools, args: argparse.Namespace) -> list[Case]:
         relu = (
             mawk(AWK_RELU, stdin=values),
             ours("relu", "--format", "text", stdin=values),
+            ours("relu", "--format", "text", "--jobs", "1", stdin=values),
             program(tools.gawk, "gawk", AWK_RELU, stdin=values),
             mlr("--inidx", "--onidx", "put", "$1 = $1 > 0 ? $1 : 0", stdin=values),
             python(NAIVE_LOOP, stdin=values),
@@ -380,23 +381,63 @@ def timing_table(cases: Sequence[Case], results: Sequence[list[Result]]) -> list
     return lines
 
 
+def peak_pss_mib(command: Command, runs: int) -> float | str:
+    """Median over ``runs`` of the peak summed PSS of the command's process and its children (the
+    workers): sampled every 20 ms from ``/proc``, so a page shared by several processes counts once."""
+    if command.skip is not None:
+        return f"skipped: {command.skip}"
+    if not Path("/proc/self/smaps_rollup").exists():
+        return "skipped: no /proc/PID/smaps_rollup"
+    samples = []
+    for _ in range(runs):
+        with open(command.stdin or os.devnull, "rb") as stdin:
+            proc = subprocess.Popen(command.argv, stdin=stdin, stdout=subprocess.DEVNULL)
+            peak = 0
+            while proc.poll() is None:
+                children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+                try:
+                    pids = [proc.pid, *map(int, children.read_text().split())]
+                except OSError:
+                    pids = [proc.pid]
+                peak = max(peak, sum(map(pss_kib, pids)))
+                time.sleep(0.02)
+        if proc.returncode != 0:
+            return f"failed: exit {proc.returncode}"
+        samples.append(peak / 1024)
+    return statistics.median(samples)
+
+
+def pss_kib(pid: int) -> int:
+    """A process's proportional set size, or 0 once it has gone."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
+
+
 def memory_table(tools: Tools, data_dir: Path, sizes: Sequence[int]) -> list[str]:
     lines = [
-        f"| input | command | peak RSS MiB | ratio to {sizes[0]:,} |",
-        "|---|---|---:|---:|",
+        f"| input | command | peak RSS MiB | ratio to {sizes[0]:,} | peak summed PSS MiB | ratio |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    base: float | None = None
+    base: dict[str, float] = {}
     for n in sizes:
         values = values_file(data_dir, n)
         command = program(tools.relu_cli, "relu-cli", "relu", "--format", "text")
         log(f"  memory: {n:,} values")
-        rss = peak_rss_mib(Command(command.argv, values, skip=command.skip), RSS_RUNS)
-        if isinstance(rss, str):
-            cells = f"{rss} |"
-        else:
-            base = base or rss
-            cells = f"{rss:.1f} | {rss / base:.2f}"
-        lines.append(f"| {n:,} values | {code(command.display)} | {cells} |")
+        measured = Command(command.argv, values, skip=command.skip)
+        cells = []
+        for kind, size in (
+            ("rss", peak_rss_mib(measured, RSS_RUNS)),
+            ("pss", peak_pss_mib(measured, RSS_RUNS)),
+        ):
+            if isinstance(size, str):
+                cells.append(f"{size} | ")
+            else:
+                reference = base.setdefault(kind, size)
+                cells.append(f"{size:.1f} | {size / reference:.2f}")
+        lines.append(f"| {n:,} values | {code(command.display)} | {' | '.join(cells)} |")
     return lines
 
 
@@ -528,7 +569,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = [max(args.values // 5, 1), args.values]
         report += [
             "",
-            f"Peak RSS, median of {RSS_RUNS} runs (/usr/bin/time -f %M):",
+            f"Peak memory, median of {RSS_RUNS} runs: RSS of the largest process (/usr/bin/time -f %M)"
+            " and the peak of the PSS summed over relu-cli and its workers (shared pages counted once):",
             "",
         ]
         report += memory_table(tools, args.data_dir, sizes)

@@ -24,5 +24,6 @@ def test_quick_benchmark_run_prints_its_tables(tmp_path: Path) -> None:
     for case in ("relu, 2,000 values", "leaky-relu", "csv, 1,000 rows", "start-up"):
         assert case in result.stdout
     assert "correctness: OK" in result.stdout
-    assert "peak RSS" in result.stdout
+    assert "peak RSS" in result.stdout and "peak summed PSS" in result.stdout
+    assert "--jobs 1" in result.stdout  # one process, beside the default
     assert "failed:" not in result.stdout
