@@ -554,8 +554,9 @@ JobsOpt = Annotated[
         "-j",
         min=1,
         metavar="N",
-        help="Processes for a large input: the main one reads and writes while N - 1 others parse, compute "
-        "and format (default: one per core, at most 5; 1 = all in one process).",
+        help="Processes for a large input: the main one reads and writes while N - 1 workers parse, "
+        "compute and format, output unchanged (default: a worker per core, up to 4; 1 = no workers; "
+        "--stats uses none).",
         show_default=False,
     ),
 ]

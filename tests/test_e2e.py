@@ -212,10 +212,11 @@ def test_gnu_parallel_blocks_give_the_same_output_as_one_run(tmp_path: Path) -> 
     _require("parallel")
     data = _numbers_file(tmp_path / "values.txt", 150_000)  # about 3 MB: three 1 MB blocks
     single = shell(f"relu-cli relu < {data}")
-    parallel = shell(f"parallel --will-cite --pipe -k --block 1M relu-cli relu < {data}")
-    assert single.returncode == parallel.returncode == 0, parallel.stderr
-    assert parallel.stdout == single.stdout
-    assert single.stdout.count("\n") == 150_000
+    assert single.returncode == 0 and single.stdout.count("\n") == 150_000
+    for jobs in ("", " --jobs 1"):  # with workers in each job, and as the README's recipes have it
+        parallel = shell(f"parallel --will-cite --pipe -k --block 1M relu-cli relu{jobs} < {data}")
+        assert parallel.returncode == 0, parallel.stderr
+        assert parallel.stdout == single.stdout
 
 
 def test_gnu_parallel_recipe_for_csv_keeps_one_header(tmp_path: Path) -> None:
@@ -225,7 +226,7 @@ def test_gnu_parallel_recipe_for_csv_keeps_one_header(tmp_path: Path) -> None:
     data.write_text("id,x,label\n" + "".join(f"{i},{(i % 7) - 3.5},row {i}\n" for i in range(100_000)))
     recipe = (
         "parallel --will-cite --pipe --header : -k --block 1M "
-        f"'relu-cli relu -c x | tail -n +$(( {{#}} > 1 ? 2 : 1 ))' < {data}"
+        f"'relu-cli relu -c x --jobs 1 | tail -n +$(( {{#}} > 1 ? 2 : 1 ))' < {data}"
     )
     single = shell(f"relu-cli relu -c x < {data}")
     parallel = shell(recipe)
