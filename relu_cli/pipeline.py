@@ -6,6 +6,10 @@ and formatted in bulk with orjson (:func:`parse_numbers`, :func:`format_numbers`
 as the general path, which goes cell by cell. A block with any cell that is not a plain JSON number (an
 empty cell, ``+1``, ``.5``, ``nan``, a bad value) goes the general way, so errors, ``--on-error`` and the
 lenient number forms are handled in one place.
+
+For a large input, the bulk work on each block's columns (:meth:`Processor.transform_cells`) is given to
+worker processes (:mod:`relu_cli.workers`); all the rest, and so every decision, stays here
+(:meth:`Processor.run`).
 """
 
 from __future__ import annotations
