@@ -19,6 +19,7 @@ import os
 import select
 import signal
 import struct
+import sys
 import warnings
 from collections import deque
 from collections.abc import Callable
@@ -46,9 +47,11 @@ def available_cores() -> int:
 
 def default_count() -> int:
     """Workers to use by default: one a core, up to four (the main process's reading and writing limit
-    what more could give), none on one core or where processes cannot be forked."""
+    what more could give); none on one core, and none but on Linux, where forking a process that has
+    loaded numpy is known to be safe (macOS's system libraries are not made for it; Windows cannot fork).
+    ``--jobs`` asks for them anywhere ``os.fork`` exists."""
     cores = available_cores()
-    return min(cores, 4) if cores > 1 and hasattr(os, "fork") else 0
+    return min(cores, 4) if cores > 1 and sys.platform.startswith("linux") else 0
 
 
 @dataclass
@@ -128,7 +131,7 @@ class Workers:
     def _start(self) -> list[_Worker]:
         if self._workers is None:
             self._workers = []
-            for _ in range(self.count):
+            for _ in range(self.count if hasattr(os, "fork") else 0):  # no fork: all work done here
                 worker = self._fork()
                 if worker is None:
                     break

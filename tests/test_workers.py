@@ -108,6 +108,18 @@ def test_without_workers_or_fork_the_work_is_done_in_this_process(monkeypatch: p
         assert workers._workers == []
 
 
+@pytest.mark.parametrize(
+    ("platform", "cores", "count"),
+    [("linux", 1, 0), ("linux", 2, 2), ("linux", 3, 3), ("linux", 16, 4), ("darwin", 8, 0), ("win32", 8, 0)],
+)
+def test_workers_by_default_are_one_a_core_up_to_four_on_linux(
+    platform: str, cores: int, count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers_module.sys, "platform", platform)
+    monkeypatch.setattr(workers_module, "available_cores", lambda: cores)
+    assert workers_module.default_count() == count
+
+
 # ------------------------------------------------------------------------------------ the command line
 
 
