@@ -7,6 +7,7 @@ when a command actually processes data, so ``--help``, ``--version`` and complet
 
 # No `from __future__ import annotations` here, unlike the other modules: Typer evaluates the annotations
 # of every command function on each start, and as strings each one costs a compile and an eval.
+import inspect
 import os
 import re
 import shutil
@@ -30,6 +31,8 @@ from .choices import Color, Mode, OnError, OutputFormat, PlotFunction, PlotMode
 from .errors import ExitCode, ReluCliError, UsageError
 
 if TYPE_CHECKING:
+    from typer.models import CommandInfo
+
     from .readers import Batch, Layout
 
 PROG = "relu-cli"
@@ -240,7 +243,60 @@ class ValuesFirstCommand(ReluCommand):
 
 
 class ReluGroup(TyperGroup):
-    """The top-level command; turns every failure into one line on stderr and an exit status."""
+    """The top-level command; turns every failure into one line on stderr and an exit status.
+
+    The console script gives it its commands unbuilt (:meth:`build_lazily`): each is built when first
+    looked up, so ``relu-cli --help`` and completion of a command's name, which need only the names and
+    first lines of the commands, skip most of the work of turning them into Click commands.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unbuilt: dict[str, CommandInfo] = {}
+        self.order: list[str] = []  # every command's name, as declared, once some are unbuilt
+        self.listing = False  # while the command list of --help is made
+
+    @classmethod
+    def build_lazily(cls, typer_app: typer.Typer) -> "ReluGroup":
+        """``typer_app`` as Typer builds it, but with its commands left to be built when looked up."""
+        import typer.main
+
+        infos = typer_app.registered_commands
+        typer_app.registered_commands = []
+        try:
+            group = typer.main.get_command(typer_app)
+        finally:
+            typer_app.registered_commands = infos
+        assert isinstance(group, cls)
+        group.unbuilt = {info.name or "": info for info in infos}
+        group.order = list(group.unbuilt)
+        return group
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self.order or super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        info = self.unbuilt.get(cmd_name)
+        if info is None:
+            return super().get_command(ctx, cmd_name)
+        if self.listing:  # what the list needs, made as Typer makes a command's help
+            help_text = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+            return TyperCommand(cmd_name, help=help_text, short_help=info.short_help, hidden=info.hidden)
+        import typer.main
+
+        command = typer.main.get_command_from_info(
+            info, pretty_exceptions_short=False, rich_markup_mode=self.rich_markup_mode
+        )
+        self.add_command(command, cmd_name)
+        del self.unbuilt[cmd_name]
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self.listing = False
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _convert_plainly(self.get_params(ctx))  # Typer adds the completion options after __init__
@@ -1020,4 +1076,4 @@ def main() -> None:
     """The ``relu-cli`` console script."""
     if sys.argv[1:] in (["--version"], ["-V"]):  # the one answer that needs no command tree built
         sys.exit(_run_main(_print_version))
-    app(prog_name=PROG)
+    ReluGroup.build_lazily(app)(prog_name=PROG)

@@ -669,6 +669,52 @@ def test_the_console_script_prints_the_version_without_building_the_commands(
     assert capsys.readouterr() == (f"relu-cli {version('relu-cli')}\n", "")
 
 
+def _run_group(
+    group: object, args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> str:
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit) as exited:
+        group.main(args, prog_name="relu-cli")  # type: ignore[attr-defined]
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_the_console_script_lists_the_commands_without_building_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer.main
+
+    eager = _run_group(typer.main.get_command(app), ["--help"], capsys, monkeypatch)
+    built: list[str] = []
+    build = typer.main.get_command_from_info
+    monkeypatch.setattr(
+        "typer.main.get_command_from_info", lambda info, **kw: built.append(info.name) or build(info, **kw)
+    )
+    lazy = cli.ReluGroup.build_lazily(app)
+    assert _run_group(lazy, ["--help"], capsys, monkeypatch) == eager
+    assert built == []
+    assert "Usage: relu-cli leaky-relu" in _run_group(lazy, ["leaky-relu", "--help"], capsys, monkeypatch)
+    assert built == ["leaky-relu"]  # only the command asked for
+    assert _run_group(lazy, ["--help"], capsys, monkeypatch) == eager  # the same with it built
+
+
+def test_completing_a_command_name_builds_only_the_commands_it_matches(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer.main
+
+    built: list[str] = []
+    build = typer.main.get_command_from_info
+    monkeypatch.setattr(
+        "typer.main.get_command_from_info", lambda info, **kw: built.append(info.name) or build(info, **kw)
+    )
+    monkeypatch.setenv("_RELU_CLI_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "relu-cli le")
+    monkeypatch.setenv("COMP_CWORD", "1")
+    assert _run_group(cli.ReluGroup.build_lazily(app), [], capsys, monkeypatch) == "leaky-relu\n"
+    assert built == ["leaky-relu"]
+
+
 @pytest.mark.parametrize("flag", ["-h", "--help"])
 def test_help_lists_both_commands(flag: str) -> None:
     output = ok(flag)
