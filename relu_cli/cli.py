@@ -284,7 +284,7 @@ class ReluGroup(TyperGroup):
             return TyperCommand(cmd_name, help=help_text, short_help=info.short_help, hidden=info.hidden)
         import typer.main
 
-        command = typer.main.get_command_from_info(
+        command = typer.main.get_command_from_info(  # pretty exceptions are off: the flag does nothing
             info, pretty_exceptions_short=False, rich_markup_mode=self.rich_markup_mode
         )
         self.add_command(command, cmd_name)
