@@ -679,17 +679,25 @@ def _run_group(
     return capsys.readouterr().out
 
 
+def _record_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the commands Typer builds from now on, in order."""
+    import typer.main
+
+    built: list[str] = []
+    build = typer.main.get_command_from_info
+    monkeypatch.setattr(
+        "typer.main.get_command_from_info", lambda info, **kw: built.append(info.name) or build(info, **kw)
+    )
+    return built
+
+
 def test_the_console_script_lists_the_commands_without_building_them(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import typer.main
 
     eager = _run_group(typer.main.get_command(app), ["--help"], capsys, monkeypatch)
-    built: list[str] = []
-    build = typer.main.get_command_from_info
-    monkeypatch.setattr(
-        "typer.main.get_command_from_info", lambda info, **kw: built.append(info.name) or build(info, **kw)
-    )
+    built = _record_builds(monkeypatch)
     lazy = cli.ReluGroup.build_lazily(app)
     assert _run_group(lazy, ["--help"], capsys, monkeypatch) == eager
     assert built == []
@@ -701,13 +709,7 @@ def test_the_console_script_lists_the_commands_without_building_them(
 def test_completing_a_command_name_builds_only_the_commands_it_matches(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import typer.main
-
-    built: list[str] = []
-    build = typer.main.get_command_from_info
-    monkeypatch.setattr(
-        "typer.main.get_command_from_info", lambda info, **kw: built.append(info.name) or build(info, **kw)
-    )
+    built = _record_builds(monkeypatch)
     monkeypatch.setenv("_RELU_CLI_COMPLETE", "complete_bash")
     monkeypatch.setenv("COMP_WORDS", "relu-cli le")
     monkeypatch.setenv("COMP_CWORD", "1")

@@ -145,6 +145,14 @@ def children(pid: int) -> list[int]:
     return [int(child) for child in path.read_text().split()] if path.exists() else []
 
 
+def wait_for_workers(pid: int, count: int) -> list[int]:
+    """The children of ``pid`` once there are ``count`` of them, or as many as there are after 20 s."""
+    deadline = time.monotonic() + 20
+    while len(children(pid)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return children(pid)
+
+
 def test_a_large_input_is_worked_by_the_workers_asked_for_who_are_gone_at_the_end(big: Path) -> None:
     with big.open("rb") as stdin:
         process = subprocess.Popen(
@@ -156,10 +164,7 @@ def test_a_large_input_is_worked_by_the_workers_asked_for_who_are_gone_at_the_en
         )
     assert process.stdout is not None
     first = process.stdout.read(1)  # the output pipe fills up unread, so relu-cli waits with its workers
-    deadline = time.monotonic() + 20
-    while len(children(process.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    workers = children(process.pid)
+    workers = wait_for_workers(process.pid, 2)
     stdout, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr) == (0, b"")
     assert len(workers) == 2
@@ -257,10 +262,7 @@ def test_ctrl_c_ends_it_and_its_workers(big: Path) -> None:
         )
     assert process.stdout is not None
     process.stdout.read(1)  # started; then blocked on its unread output, with its workers
-    deadline = time.monotonic() + 20
-    while len(children(process.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    workers = children(process.pid)
+    workers = wait_for_workers(process.pid, 2)
     assert len(workers) == 2
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=20)
