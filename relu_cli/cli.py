@@ -1004,9 +1004,9 @@ def _run(request: Request, env: Environment) -> None:
                     # the bulk work of large inputs in worker processes; not with --stats, which needs
                     # the numbers read and computed, not just the text
                     count = default_count() if request.jobs is None else request.jobs - 1
-                    count = 0 if request.stats else count
-                    workers = stack.enter_context(Workers(processor.transform_cells, count))
+                    count = 0 if request.stats or fmt is OutputFormat.table else count
                     writer = make_writer(layout)
+                    workers = stack.enter_context(Workers(processor.work(writer.render), count))
                     writer.start()
                 else:
                     readers.check_same_layout(first_layout, layout)

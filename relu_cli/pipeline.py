@@ -17,12 +17,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
 from .errors import InputError
+from .numbers import format_tokens, parse_cells
 from .readers import CHUNK_SIZE, Batch, Block, Deferred, Layout, Piece, parse_number, unquote
 from .workers import Job, Workers
 
@@ -121,6 +123,24 @@ class Tally:
         elif not replaced and self.first_skipped is None:
             self.first_skipped = str(problem)
 
+    def add(self, later: Tally) -> None:
+        """Count in what a later part of the input (done in a worker process) tallied."""
+        self.skipped += later.skipped
+        self.replaced += later.replaced
+        self.first_skipped = self.first_skipped or later.first_skipped
+        self.first_replaced = self.first_replaced or later.first_replaced
+
+    def dumps(self) -> bytes:
+        import orjson
+
+        return orjson.dumps([self.skipped, self.replaced, self.first_skipped, self.first_replaced])
+
+    @classmethod
+    def loads(cls, data: bytes) -> Tally:
+        import orjson
+
+        return cls(*orjson.loads(data))
+
 
 @dataclass
 class Processed:
@@ -134,11 +154,42 @@ class Processed:
     # per transformed column, the numbers read and computed (missing cells left out), for summaries
     arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
     block: Block | None = None  # the outputs as text in the input's layout, when they came from a block
+    columns: Columns | None = None  # the outputs in bulk, when they came from a block
+    rendered: bytes | None = None  # the outputs as the writer writes them, from a worker process
     # one piece of a long record, with the output fields as cells; every field of it is a value
     piece: Piece | None = None
 
     def is_transformed(self, column: int) -> bool:
         return self.piece is not None or column in self.transformed
+
+
+@dataclass
+class Computed:
+    """A transformed column of a chunk: the value each cell was read as and what it became (NaN where a
+    cell is missing, or was bad and replaced), and which cells were bad."""
+
+    read: NDArray[np.float64]
+    computed: NDArray[np.float64]
+    missing: NDArray[np.intp]  # row indexes of empty or blank cells, passed through as they are
+    bad: NDArray[np.intp]  # row indexes of bad values that --on-error nan replaced
+
+
+@dataclass
+class Columns:
+    """A chunk of records after transformation, held as columns: every field as read and as written, row
+    after row, ``width`` to a row, and the numbers of each transformed column."""
+
+    width: int
+    raw: list[bytes]  # the fields as read (no quotes: a chunk in columns has none)
+    out: list[bytes]  # the same, each transformed cell replaced by its result's text
+    results: dict[int, Computed]
+
+    @property
+    def rows(self) -> int:
+        return len(self.raw) // self.width
+
+    def column(self, index: int, fields: list[bytes] | None = None) -> list[bytes]:
+        return (self.out if fields is None else fields)[index :: self.width]
 
 
 class Processor:
@@ -171,13 +222,14 @@ class Processor:
             self.numeric.setdefault(0, True)  # a list of numbers: anything else in it is bad data
         self.fixed_columns = columns is not None
 
-    def _settle(self, problems: list[InputError]) -> None:
+    def _settle(self, problems: list[InputError], tally: Tally | None = None) -> None:
         """Fail on, or note, the batch's first problem in reading order (columns are worked one by one)."""
         in_order = sorted(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
         if in_order and self.on_error is OnError.fail:
             raise in_order[0]
+        tally = self.tally if tally is None else tally
         for problem in in_order:  # with nan, a bad value is replaced; a record of the wrong width is skipped
-            self.tally.note(problem, replaced=self.on_error is OnError.nan and problem.column is not None)
+            tally.note(problem, replaced=self.on_error is OnError.nan and problem.column is not None)
 
     def _is_numeric(self, column: int, text: str) -> bool:
         """Whether ``column`` is transformed; decided by its first non-empty value unless chosen."""
@@ -196,21 +248,86 @@ class Processor:
         return self._process_rows(batch)
 
     def _process_block(self, batch: Batch, block: Block) -> Processed | None:
-        """The fast path: each numeric column parsed, computed and formatted in bulk. None when a cell
-        needs the general path; nothing is decided or counted before that is known."""
+        """The fast path: each numeric column parsed, computed and formatted in bulk, its odd cells
+        (missing, ``nan``, ``+1``, bad) found and handled at a cost that grows with their number. None
+        when a column is still undecided; nothing is decided or counted before that is known."""
         numeric = self._plan(block)
         if numeric is None:
             return None
-        cells: dict[int, bytes] = {}
-        arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
-        for column, text in block.columns(_chosen(numeric)).items():
-            read = parse_numbers(text)
-            if read is None:
+        bulk = self._bulk(block, _chosen(numeric), batch.source)
+        drop = self._drop(bulk, self.tally)
+        if not self.fixed_columns:
+            self.numeric.update(numeric)
+        return bulk.processed(batch.source, drop)
+
+    def _drop(self, bulk: _Bulk, tally: Tally) -> NDArray[np.bool_]:
+        """The records of ``bulk`` that are not written, as ``--on-error`` says (with ``fail``, the first
+        bad value is raised), tallied in ``tally``."""
+        self._settle(bulk.problems, tally)
+        if self.on_error is OnError.nan:
+            tally.replaced += len(bulk.problems)
+            return bulk.blank
+        tally.skipped += int(np.count_nonzero(bulk.bad))
+        return bulk.blank | bulk.bad
+
+    def _bulk(self, block: Block, chosen: list[int], source: str) -> _Bulk:
+        """The columns ``chosen`` of ``block`` transformed, and every bad value found; decides nothing and
+        counts nothing, so worker processes can do it too."""
+        width = block.width
+        raw = block.fields()
+        rows = len(raw) // width
+        lines = np.arange(block.first_line, block.first_line + rows)
+        out = raw.copy()
+        results: dict[int, Computed] = {}
+        problems: list[InputError] = []
+        blank = np.zeros(rows, dtype=bool)  # blank lines of a single column: no records
+        bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
+        for column in chosen:
+            cells = raw[column::width]
+            parsed = parse_cells(b"\n".join([*cells, b""]))
+            computed = self.function(parsed.values)
+            tokens = format_tokens(computed)
+            for index in parsed.missing.tolist():
+                tokens[index] = cells[index]
+            out[column::width] = tokens
+            if width == 1:
+                blank[parsed.missing] = True
+            for index in parsed.bad.tolist():
+                problems.append(
+                    InputError(
+                        f"{cells[index].decode()!r} is not a number",
+                        source=source,
+                        line=int(lines[index]),
+                        column=column + 1,
+                    )
+                )
+            bad[parsed.bad] = True
+            results[column] = Computed(parsed.values, computed, parsed.missing, parsed.bad)
+        return _Bulk(Columns(width, raw, out, results), lines, problems, blank, bad)
+
+    def work(self, render: Callable[[Processed], bytes | None]) -> Callable[[bytes], bytes | None]:
+        """What a worker process does with a job (:meth:`job`): the block transformed and given to
+        ``render``; None when it holds a bad value (the main process decides what becomes of it) or
+        ``render`` cannot do it in bulk."""
+
+        def run(job: bytes) -> bytes | None:
+            header, data = job.split(b"\n", 1)
+            first_line, delimiter, *chosen = header.split(b" ")
+            block = Block(data, self.layout.width, bytes.fromhex(delimiter.decode()), int(first_line))
+            bulk = self._bulk(block, [int(column) for column in chosen], self.layout.source)
+            if bulk.problems and self.on_error is OnError.fail:
                 return None
-            computed = self.function(read)
-            cells[column] = format_numbers(computed)
-            arrays[column] = (read, computed)
-        return self._assemble(batch, block, numeric, cells, arrays)
+            tally = Tally()
+            rendered = render(bulk.processed(self.layout.source, self._drop(bulk, tally)))
+            return None if rendered is None else b"".join((tally.dumps(), b"\n", rendered))
+
+        return run
+
+    @staticmethod
+    def job(block: Block, chosen: list[int]) -> bytes:
+        """A block and its columns to transform, as bytes for a worker process."""
+        header = " ".join([str(block.first_line), block.delimiter.hex(), *map(str, chosen)]).encode()
+        return b"".join((header, b"\n", block.data))
 
     def _plan(self, block: Block, *, decided: bool = False) -> dict[int, bool] | None:
         """Whether each column of ``block`` is transformed, deciding a column by its first cell if need be
@@ -226,27 +343,6 @@ class Processor:
                 known = parse_number(first) is not None
             numeric[column] = bool(known)
         return numeric if any(numeric.values()) else None  # with none, a one-column block may hold blanks
-
-    def _assemble(
-        self,
-        batch: Batch,
-        block: Block,
-        numeric: dict[int, bool],
-        cells: dict[int, bytes],
-        arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]],
-    ) -> Processed:
-        """The block with its transformed columns put in, as the general path would have written it."""
-        if not self.fixed_columns:
-            self.numeric.update(numeric)
-        out = block.with_columns(cells)
-        outputs = Deferred(lambda: out.records[0])
-        return Processed(batch.source, batch.rows, outputs, batch.lines, set(cells), arrays, out)
-
-    def transform_cells(self, cells: bytes) -> bytes | None:
-        """The output text of a block's column (:meth:`Block.columns`), or None unless every cell is a plain
-        number: the part of the fast path that depends on nothing else, which worker processes can do."""
-        read = parse_numbers(cells)
-        return None if read is None else format_numbers(self.function(read))
 
     def _process_piece(self, batch: Batch, piece: Piece) -> Processed:
         """Some fields of a long record, each a value: parsed in bulk when all are plain JSON numbers, else
@@ -426,35 +522,96 @@ class Processor:
                     yield self._given_back(in_work.popleft(), workers)
                 yield batch, None
                 continue
-            columns = block.columns(_chosen(numeric))
-            jobs = {column: workers.submit(cells) for column, cells in columns.items()}
-            in_work.append(_InWork(batch, numeric, jobs))
+            in_work.append(_InWork(batch, numeric, workers.submit(self.job(block, _chosen(numeric)))))
             while in_work and (len(in_work) > 2 * workers.count or not ready()):
                 yield self._given_back(in_work.popleft(), workers)
         while in_work:
             yield self._given_back(in_work.popleft(), workers)
 
     def _given_back(self, item: _InWork, workers: Workers) -> tuple[Batch, Processed | None]:
-        """A block from the workers, put together; or, when a cell needs the general path, the batch
-        without its block (so that :meth:`process` does not try the bulk parse again) and None."""
-        batch, cells = item.batch, {}
-        for column, job in item.jobs.items():
-            result = workers.result(job)
-            if result is None:
-                return Batch(batch.source, batch.rows, batch.lines), None
-            cells[column] = result
-        assert batch.block is not None
-        return batch, self._assemble(batch, batch.block, item.numeric, cells, {})
+        """A block as the workers rendered it; or, when it holds a bad value or could not be rendered in
+        bulk, the batch and None: then :meth:`process` does it here."""
+        result = workers.result(item.job)
+        if result is None:
+            return item.batch, None
+        tally, rendered = result.split(b"\n", 1)
+        self.tally.add(Tally.loads(tally))
+        if not self.fixed_columns:
+            self.numeric.update(item.numeric)
+        transformed = set(_chosen(item.numeric))
+        return item.batch, Processed(item.batch.source, [], [], [], transformed, {}, rendered=rendered)
 
 
 @dataclass
 class _InWork:
-    """A block given to the workers: a job for each of its transformed columns."""
+    """A block given to the workers, as one job."""
 
     batch: Batch
     numeric: dict[int, bool]
-    jobs: dict[int, Job]
+    job: Job
 
 
 def _chosen(numeric: dict[int, bool]) -> list[int]:
     return [column for column, yes in numeric.items() if yes]
+
+
+@dataclass
+class _Bulk:
+    """A block transformed in bulk, before ``--on-error`` has had its say."""
+
+    columns: Columns
+    lines: NDArray[np.int64]
+    problems: list[InputError]  # every bad value, column by column
+    blank: NDArray[np.bool_]  # blank lines of a single column: no records
+    bad: NDArray[np.bool_]  # records with a bad value
+
+    def processed(self, source: str, drop: NDArray[np.bool_]) -> Processed:
+        """The records but those in ``drop``, with the numbers read and computed of each transformed
+        column (missing cells left out) for summaries."""
+        columns, lines = self.columns, self.lines
+        arrays = {}
+        for column, result in columns.results.items():
+            present = ~drop
+            present[result.missing] = False
+            arrays[column] = (result.read[present], result.computed[present])
+        if drop.any():
+            keep = ~drop
+            fields_kept = np.repeat(keep, columns.width).tolist()
+            results = {
+                column: Computed(
+                    result.read[keep],
+                    result.computed[keep],
+                    _renumber(result.missing, keep),
+                    _renumber(result.bad, keep),
+                )
+                for column, result in columns.results.items()
+            }
+            columns = Columns(
+                columns.width,
+                list(compress(columns.raw, fields_kept)),
+                list(compress(columns.out, fields_kept)),
+                results,
+            )
+            lines = lines[keep]
+        final = columns
+        return Processed(
+            source,
+            Deferred(lambda: _decoded_rows(final, final.raw)),
+            Deferred(lambda: _decoded_rows(final, final.out)),
+            lines.tolist(),
+            set(columns.results),
+            arrays,
+            columns=columns,
+        )
+
+
+def _renumber(indexes: NDArray[np.intp], keep: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """Row indexes after the rows not in ``keep`` are gone (those among ``indexes`` are dropped)."""
+    after = np.cumsum(keep) - 1
+    return after[indexes[keep[indexes]]].astype(np.intp)
+
+
+def _decoded_rows(columns: Columns, fields: list[bytes]) -> list[list[str]]:
+    width = columns.width
+    texts = [field.decode() for field in fields]
+    return [texts[start : start + width] for start in range(0, len(texts), width)]

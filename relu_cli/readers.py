@@ -172,6 +172,12 @@ class Block:
         end = step * (len(fields) // step)
         return {index: b"\n".join([*fields[index:end:step], b""]) for index in indexes}
 
+    def fields(self) -> list[bytes]:
+        """Every field, row after row; with ``width`` 1, every line (blank ones too)."""
+        if self.width == 1:
+            return self.data.split(b"\n")[:-1]
+        return self.data.replace(b"\n", self.delimiter).split(self.delimiter)[:-1]
+
     def first_cell(self, column: int) -> str:
         first = self.data[: self.data.index(b"\n")]
         return (first if self.width == 1 else first.split(self.delimiter)[column]).decode()

@@ -13,10 +13,11 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .choices import OutputFormat
-from .pipeline import Processed
+from .numbers import format_tokens
+from .pipeline import Columns, Processed
 from .readers import WHITESPACE, Layout, parse_number, unquote
 
 if TYPE_CHECKING:
@@ -48,6 +49,42 @@ def json_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def json_passthrough_tokens(cells: list[bytes]) -> list[bytes]:
+    """:func:`json_passthrough` of each cell: in bulk when every cell is a JSON number already."""
+    from .numbers import loads_json_numbers
+
+    if loads_json_numbers(cells):
+        return cells
+    return [json_passthrough(cell.decode()).encode() for cell in cells]
+
+
+def joined_rows(fields: list[bytes], width: int, delimiter: bytes) -> bytes:
+    """Fields, row after row, as lines of ``width`` fields each joined by ``delimiter``."""
+    if not fields:
+        return b""
+    if width == 1:
+        return b"\n".join([*fields, b""])
+    pieces = [b""] * (2 * len(fields))
+    pieces[0::2] = fields
+    pieces[1::2] = ([delimiter] * (width - 1) + [b"\n"]) * (len(fields) // width)
+    return b"".join(pieces)
+
+
+def interleaved(first: list[bytes], second: list[bytes]) -> list[bytes]:
+    """``first[0], second[0], first[1], second[1], …``"""
+    both = [b""] * (2 * len(first))
+    both[0::2] = first
+    both[1::2] = second
+    return both
+
+
+def csv_writer(out: io.StringIO, delimiter: str) -> Any:
+    """RFC 4180 CSV (quotes only where needed) with ``delimiter`` and line feeds."""
+    import csv  # here, not at the top: text output, the usual case, starts faster without it
+
+    return csv.writer(out, delimiter=delimiter, lineterminator="\n")
+
+
 def field_name(layout: Layout, column: int) -> str:
     return layout.names[column] if column < layout.width else str(column + 1)
 
@@ -77,6 +114,11 @@ class Writer:
     def start(self) -> None:
         pass
 
+    def render(self, batch: Processed) -> bytes | None:
+        """A batch held in columns as this writer writes it, made in bulk, with nothing written and no
+        state changed, so that worker processes can do it; None when it cannot be done so."""
+        return None
+
     def write(self, batch: Processed) -> None:
         raise NotImplementedError
 
@@ -103,8 +145,17 @@ class TextWriter(Writer):
         if batch.block is not None:  # already in the input's layout
             self.send(batch.block.data)
             return
+        rendered = batch.rendered if batch.rendered is not None else self.render(batch)
+        if rendered is not None:
+            self.send(rendered)
+            return
         join = self.joiner.join
         self.emit("".join([join(row) + "\n" for row in batch.outputs]))
+
+    def render(self, batch: Processed) -> bytes | None:
+        if batch.columns is None:
+            return None
+        return joined_rows(batch.columns.out, batch.columns.width, self.joiner.encode())
 
     def _write_piece(self, cells: bytes, *, ends: bool) -> None:
         """Fields of a long record, joined to those before them; the line ends with the record."""
@@ -124,9 +175,8 @@ class CsvWriter(Writer):
     def __init__(self, out: BinaryIO, layout: Layout, delimiter: str = ",") -> None:
         super().__init__(out, layout)
         self.buffer = io.StringIO()
-        import csv  # here, not at the top: text output, the usual case, starts faster without it
-
-        self.csv = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\n")
+        self.csv = csv_writer(self.buffer, delimiter)
+        self.delimiter = delimiter.encode()
 
     def _drain(self) -> None:
         self.emit(self.buffer.getvalue())
@@ -140,7 +190,28 @@ class CsvWriter(Writer):
             self.csv.writerow(self.layout.names)
         self._drain()
 
+    def render(self, batch: Processed) -> bytes | None:
+        columns = batch.columns
+        if columns is None:
+            return None
+        fields, width = columns.out, columns.width
+        if self.layout.value_list:  # input beside output
+            fields, width = interleaved(columns.raw, columns.out), 2
+        if self.delimiter not in b"".join(fields):
+            return joined_rows(fields, width, self.delimiter)
+        # a field holds the delimiter (a chunk in columns holds no quotes or line breaks): quote it
+        buffer = io.StringIO()
+        rows = [fields[start : start + width] for start in range(0, len(fields), width)]
+        csv_writer(buffer, self.delimiter.decode()).writerows(
+            [field.decode() for field in row] for row in rows
+        )
+        return buffer.getvalue().encode()
+
     def write(self, batch: Processed) -> None:
+        rendered = batch.rendered if batch.rendered is not None else self.render(batch)
+        if rendered is not None:
+            self.send(rendered)
+            return
         if self.layout.value_list:
             self.csv.writerows((value, result) for value, result, _ in value_pairs(batch))
         else:
@@ -184,6 +255,12 @@ class JsonWriter(Writer):
             self.emit("[")
 
     def write(self, batch: Processed) -> None:
+        rendered = batch.rendered if batch.rendered is not None else self.render(batch)
+        if rendered is not None:
+            if rendered:
+                self.send(rendered if self.lines else (b"," if self.count else b"") + b"\n" + rendered)
+                self.count += 1
+            return
         objects = list(self._objects(batch))
         if not objects:
             return
@@ -192,6 +269,41 @@ class JsonWriter(Writer):
         else:
             self.emit(("," if self.count else "") + "\n" + ",\n".join(objects))
         self.count += len(objects)
+
+    def render(self, batch: Processed) -> bytes | None:
+        """Objects assembled in bulk, the key of each member beside the column of its values' tokens:
+        one a line for ``ndjson``; for ``json``, joined by commas, without the array's brackets."""
+        columns = batch.columns
+        if columns is None:
+            return None
+        rows = columns.rows
+        if not rows:
+            return b""
+        if self.layout.value_list:
+            result = columns.results[0]
+            inputs = format_tokens(result.read, json=True)
+            for index in result.bad.tolist():  # a bad value replaced by NaN shows as the text it was
+                inputs[index] = json_string(columns.raw[index].decode()).encode()
+            tokens = [inputs, format_tokens(result.computed, json=True)]
+            keys = ["input", "output"]
+        else:
+            tokens = []
+            for column in range(columns.width):
+                if column in columns.results:
+                    tokens.append(format_tokens(columns.results[column].computed, json=True))
+                else:
+                    tokens.append(json_passthrough_tokens(columns.column(column, columns.raw)))
+            keys = [field_name(self.layout, column) for column in range(columns.width)]
+        separator = "\n" if self.lines else ",\n"
+        labels = [("{" if i == 0 else ", ") + json_string(key) + ": " for i, key in enumerate(keys)]
+        pieces = [b""] * (rows * (2 * len(keys) + 1))
+        step = 2 * len(keys) + 1
+        for i, (label, column_tokens) in enumerate(zip(labels, tokens)):
+            pieces[2 * i :: step] = [label.encode()] * rows
+            pieces[2 * i + 1 :: step] = column_tokens
+        pieces[step - 1 :: step] = [b"}" + separator.encode()] * rows
+        text = b"".join(pieces)
+        return text if self.lines else text[: -len(separator)]
 
     def finish(self) -> None:
         if not self.lines:
@@ -235,6 +347,9 @@ class TableWriter(Writer):
             self.tail.append((cells, numeric))
 
     def write(self, batch: Processed) -> None:
+        if batch.columns is not None:
+            self._write_columns(batch.columns, batch.transformed)
+            return
         if self.layout.value_list:
             for value, result, transformed in value_pairs(batch):
                 self._keep([value, result], {0, 1} if transformed else set())
@@ -242,6 +357,24 @@ class TableWriter(Writer):
         self.columns |= batch.transformed
         for row in batch.outputs:
             self._keep([unquote(raw) for raw in row], batch.transformed)
+
+    def _write_columns(self, columns: Columns, transformed: set[int]) -> None:
+        """Only the rows the table can show are taken out of the columns: the first ones while the head
+        has room, and the last ones of every chunk for the tail."""
+        rows = columns.rows
+        room = rows if self.head_size is None else max(0, min(rows, self.head_size - len(self.head)))
+        tail = min(rows - room, self.tail.maxlen if self.tail.maxlen is not None else rows)
+        wanted = [*range(room), *range(rows - tail, rows)]
+        self.total += rows - len(wanted)  # counted here; the rows kept are counted by _keep
+        if self.layout.value_list:
+            for row in wanted:
+                self._keep([columns.raw[row].decode(), columns.out[row].decode()], {0, 1})
+            return
+        self.columns |= transformed
+        width = columns.width
+        for row in wanted:
+            fields = columns.out[row * width : (row + 1) * width]
+            self._keep([field.decode() for field in fields], transformed)
 
     def _table(self) -> Table:
         from rich import box

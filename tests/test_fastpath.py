@@ -77,6 +77,11 @@ def reference_value(token: str, function: Callable[..., np.ndarray]) -> str:
     return repr(float(function(np.array([float(text)]))[0]))
 
 
+def in_bulk(batch: Processed) -> bool:
+    """Whether a batch took the bulk path, in this process or in a worker."""
+    return batch.columns is not None or batch.rendered is not None
+
+
 def run_pipeline(
     data: bytes,
     function: Callable[..., np.ndarray],
@@ -98,7 +103,7 @@ def run_pipeline(
     writer = TextWriter(out, reader.layout)  # type: ignore[arg-type]
     writer.start()
     processed = []
-    with Workers(processor.transform_cells, workers) as helpers:
+    with Workers(processor.work(writer.render), workers) as helpers:
         for batch in processor.run([first, *batches], helpers, ready=lambda: True, big=0):
             processed.append(batch)
             writer.write(batch)
@@ -200,7 +205,7 @@ def test_value_list_through_small_chunks_equals_the_reference(seed: int, name: s
     expected = "".join(reference_value(token, function) + "\n" for token in tokens)
     assert output.decode() == expected
     if edges < 0.01:
-        assert any(batch.block is not None for batch in processed), "the fast path was never taken"
+        assert any(in_bulk(batch) for batch in processed), "the fast path was never taken"
     if workers:
         return  # the numbers read and computed stay in the workers
     read = np.concatenate([batch.arrays[0][0] for batch in processed if 0 in batch.arrays])
@@ -213,8 +218,8 @@ def test_value_list_through_small_chunks_equals_the_reference(seed: int, name: s
 def test_plain_json_numbers_take_the_fast_path_for_every_chunk_after_the_first_line() -> None:
     data = "".join(f"{v!r}\n" for v in np.random.default_rng(1).standard_normal(5000).tolist()).encode()
     _, processed, _ = run_pipeline(data, core.relu, chunk_size=4096)
-    assert processed[0].block is None  # the first line alone decides the layout
-    assert all(batch.block is not None for batch in processed[1:])
+    assert not in_bulk(processed[0])  # the first line alone decides the layout
+    assert all(in_bulk(batch) for batch in processed[1:])
 
 
 @pytest.mark.parametrize("workers", [0, 2])
@@ -238,7 +243,7 @@ def test_csv_columns_through_small_chunks_equal_the_reference(seed: int, workers
         for row in rows
     )
     assert output.decode() == expected
-    assert any(batch.block is not None for batch in processed)
+    assert any(in_bulk(batch) for batch in processed)
 
 
 @pytest.mark.parametrize(
@@ -261,14 +266,14 @@ def test_first_last_and_inner_columns_equal_the_reference(width: int, columns: l
         for row in rows
     )
     assert output.decode() == expected
-    assert any(batch.block is not None for batch in processed)
+    assert any(in_bulk(batch) for batch in processed)
 
 
 def test_a_column_with_spaces_and_integer_minus_zero_keeps_its_sign() -> None:
     data = b"id,x\n1, -0\n2,-0 \n3,0\n4,-1\n"
     output, processed, _ = run_pipeline(data, FUNCTIONS["leaky"], chunk_size=64, columns=[1])
     assert output == b"id,x\n1,-0.0\n2,-0.0\n3,0.0\n4,-0.001\n"
-    assert processed[-1].block is not None
+    assert in_bulk(processed[-1])
 
 
 @pytest.mark.parametrize("workers", [0, 2])
@@ -301,11 +306,13 @@ def test_a_bad_value_stops_the_stream_after_the_records_before_it(workers: int) 
     first = next(batches)
     assert reader.layout is not None
     processor = Processor(reader.layout, core.relu, columns=None, on_error=OnError.fail, tally=Tally())
-    written: list[str] = []
-    with Workers(processor.transform_cells, workers) as helpers, pytest.raises(InputError) as raised:
+    out = io.BytesIO()
+    writer = TextWriter(out, reader.layout)  # type: ignore[arg-type]
+    with Workers(processor.work(writer.render), workers) as helpers, pytest.raises(InputError) as raised:
         for processed in processor.run([first, *batches], helpers, ready=lambda: True, big=0):
-            written.extend(row[0] for row in processed.outputs)
+            writer.write(processed)
     assert str(raised.value) == "<stdin>:2223:1: 'oops' is not a number"
+    written = out.getvalue().decode().splitlines()
     assert written == tokens[:2222]
 
 

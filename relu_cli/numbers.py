@@ -1,0 +1,267 @@
+"""Text ↔ float64, one value at a time and in bulk, side by side: the one definition of what relu-cli
+reads as a number, as a missing value, and of how it writes numbers.
+
+In bulk, a column of cells is parsed by one ``orjson.loads`` of the cells as a JSON array. Cells that are
+not plain JSON numbers — empty or blank, ``nan``, ``inf``, ``+1``, ``.5``, ``5.``, text — are found with a
+few vectorised byte tests, parsed one by one, and stood in for by ``0`` in the array, so their cost grows
+with their count, not with the column's length: one odd cell never sends a whole chunk down a slow path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+#: What relu-cli accepts as a number: decimal or exponent notation with an optional sign, ``.5``,
+#: ``5.``, ``inf``/``infinity`` and ``nan`` in any case. Stricter than Python's ``float()`` on purpose:
+#: no ``1_000``, no non-ASCII digits, no hex.
+NUMBER = re.compile(
+    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE | re.ASCII
+)
+#: A number as JSON writes it; a field that is one passes into JSON output as a number.
+JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+#: The blank characters around a value; a cell of only these is a missing value.
+BLANKS = " \t"
+_BLANK_BYTES = BLANKS.encode()
+
+
+def parse_number(text: str) -> float | None:
+    """The float ``text`` spells (surrounding blanks allowed), or None when it is not a number.
+
+    >>> parse_number(" -2.5 "), parse_number(".5"), parse_number("1_000")
+    (-2.5, 0.5, None)
+    """
+    stripped = text.strip(BLANKS)
+    return float(stripped) if NUMBER.fullmatch(stripped) else None
+
+
+def is_missing(text: str) -> bool:
+    """Whether a cell holds no value: empty, or blanks only."""
+    return not text.strip(BLANKS)
+
+
+def format_floats(values: NDArray[np.float64]) -> list[str]:
+    """Shortest round-trip text of each value, as Python's ``repr``: ``1.0``, ``-0.001``, ``1e-05``."""
+    return list(map(repr, values.tolist()))
+
+
+@dataclass
+class Parsed:
+    """A column of cells, parsed: ``values`` has one float a cell, NaN where a cell is missing or bad."""
+
+    values: NDArray[np.float64]
+    missing: NDArray[np.intp]  # indexes of empty or blank cells, ascending
+    bad: NDArray[np.intp]  # indexes of cells that are not numbers, ascending
+
+    def present(self) -> NDArray[np.bool_]:
+        """Which cells hold a number."""
+        keep = np.ones(len(self.values), dtype=bool)
+        keep[self.missing] = False
+        keep[self.bad] = False
+        return keep
+
+
+_EMPTY_INDEX = np.empty(0, dtype=np.intp)
+
+
+def _odd_table() -> bytes:
+    """A ``bytes.translate`` table that turns every byte no plain JSON number has into ``!`` (``+`` among
+    them: JSON allows it only in an exponent) and leaves the others as they are."""
+    table = bytearray(b"!" * 256)
+    for byte in b"0123456789.-eE\n":
+        table[byte] = byte
+    return bytes(table)
+
+
+_ODD_TABLE = _odd_table()
+
+
+def _odd_places(cells: bytes) -> list[int]:
+    """A byte offset in each cell (of ``cells``, each followed by a line feed) that is certainly not a
+    plain JSON number — one with a byte no such number has, or an empty one — in no particular order.
+    Found with ``bytes.find``, so the cost beyond one pass grows with their number."""
+    text = cells.translate(_ODD_TABLE)
+    places: list[int] = [0] if text.startswith(b"\n") else []
+    at = text.find(b"!")
+    while at >= 0:
+        places.append(at)
+        at = text.find(b"!", text.find(b"\n", at))  # one place a cell is enough
+    at = cells.find(b"\n\n")
+    while at >= 0:
+        places.append(at + 1)
+        at = cells.find(b"\n\n", at + 1)
+    return places
+
+
+def _odd_spans(cells: bytes) -> list[tuple[int, int]]:
+    """Where each cell :func:`_odd_places` finds starts and ends in ``cells``, in order."""
+    spans: list[tuple[int, int]] = []
+    for place in sorted(_odd_places(cells)):
+        if not spans or place > spans[-1][1]:
+            spans.append((cells.rfind(b"\n", 0, place) + 1, cells.index(b"\n", place)))
+    return spans
+
+
+def _indexes_of(cells: bytes, spans: list[tuple[int, int]]) -> list[int]:
+    """The index of each cell of ``spans`` (in order), by counting line feeds."""
+    indexes: list[int] = []
+    line, counted = 0, 0
+    for start, _ in spans:
+        line += cells.count(b"\n", counted, start)
+        counted = start
+        indexes.append(line)
+    return indexes
+
+
+#: What stands in for an odd cell in the bulk parse, so that its index is found where the value is; a
+#: column that holds it itself is looked at once more, by counting line feeds.
+_STAND_IN = 5e-324
+_STAND_IN_TEXT = b"5e-324"
+_NEGATIVE_ZERO = re.compile(rb"-0[ \t]*\n")  # -0 as the whole of a cell, blanks around it aside
+
+
+# A JSON value that is not a number starts with one of these; without them, orjson reads only numbers.
+_NOT_NUMBERS = (b'"', b"[", b"{", b"t", b"f", b"n", b",")  # b",": a cell '1,5' must not read as two
+
+
+def _loads(cells: bytes) -> list[float | int] | None:
+    """The cells (each followed by a line feed) parsed as one JSON array when every one is a plain JSON
+    number, else None: orjson rounds exactly as ``float()`` does."""
+    import orjson
+
+    if cells.startswith(b"\n") or any(byte in cells for byte in _NOT_NUMBERS):
+        return None  # an empty first cell (alone, it would read as []), or a JSON value that is no number
+    # With none of those bytes, a JSON array that parses can hold only numbers, one a comma: one a cell.
+    try:
+        loaded: list[float | int] = orjson.loads(b"".join((b"[", cells[:-1].replace(b"\n", b","), b"]")))
+    except orjson.JSONDecodeError:
+        return None
+    return loaded or None  # one blank cell reads as []
+
+
+def loads_json_numbers(cells: list[bytes]) -> bool:
+    """Whether every cell is a JSON number exactly as JSON writes one (no blanks around it)."""
+    joined = b"\n".join([*cells, b""])
+    return b" " not in joined and b"\t" not in joined and _loads(joined) is not None
+
+
+def _loads_around(document: bytearray, odd: list[int]) -> list[float | int]:
+    """The numbers of ``document``, a JSON array of cells made of number bytes only, none empty; a cell
+    that is not a JSON number after all (``.5``, ``01``, ``1e400``) reads as 0 and its index is added to
+    ``odd``. Each piece between such cells is parsed once more at most, so the cost stays linear."""
+    import orjson
+
+    view = memoryview(document)
+    loaded: list[float | int] = []
+    start = 0  # where the rest begins, at its '['
+    while True:
+        try:
+            loaded.extend(orjson.loads(view[start:]))
+            return loaded
+        except orjson.JSONDecodeError as error:
+            at = start + error.pos
+        # no cell holds a comma, so the commas before the error count the cells before it; the error
+        # is inside the bad cell or at the comma right after it
+        before = document.rfind(b",", start, at)
+        if before >= 0:  # the cells before the bad one, parsed with a ']' in place of its comma
+            document[before] = ord("]")
+            loaded.extend(orjson.loads(view[start : before + 1]))
+        odd.append(len(loaded))
+        loaded.append(_STAND_IN)
+        after = document.find(b",", at)
+        if after < 0:
+            return loaded
+        document[after] = ord("[")
+        start = after
+
+
+def parse_cells(cells: bytes) -> Parsed:
+    """Parse a column in bulk (its cells, each followed by a line feed): each cell a value, a missing
+    value (empty or blank), or bad.
+
+    >>> parsed = parse_cells(b"1\\n\\nnan\\n+2\\nx\\n-0\\n1e-05\\n.5\\n")
+    >>> parsed.values.tolist()[:2], parsed.missing.tolist(), parsed.bad.tolist()
+    ([1.0, nan], [1], [4])
+    >>> parsed.values.tolist()[2:4], parsed.values.tolist()[5:]
+    ([nan, 2.0], [-0.0, 1e-05, 0.5])
+    """
+    loaded = _loads(cells)
+    odd: dict[int, tuple[int, int]] = {}  # the odd cells: index → where each starts and ends in cells
+    if loaded is None:
+        loaded, odd = _parse_odd(cells)
+    values = np.fromiter(loaded, dtype=np.float64, count=len(loaded))
+    zeros = [i for i in np.flatnonzero(values == 0).tolist() if type(loaded[i]) is int]
+    if zeros and _NEGATIVE_ZERO.search(cells):  # orjson reads the integer -0 as 0: put the sign back
+        texts = cells.split(b"\n")
+        for index in zeros:
+            if texts[index].lstrip(_BLANK_BYTES).startswith(b"-"):
+                values[index] = -0.0
+    missing: list[int] = []
+    bad: list[int] = []
+    for index, (start, end) in odd.items():
+        text = cells[start:end].decode(errors="replace")
+        value = parse_number(text)
+        if value is not None:
+            values[index] = value
+            continue
+        values[index] = np.nan
+        (missing if is_missing(text) else bad).append(index)
+    return Parsed(values, np.array(missing, dtype=np.intp), np.array(bad, dtype=np.intp))
+
+
+def _parse_odd(cells: bytes) -> tuple[list[float | int], dict[int, tuple[int, int]]]:
+    """The bulk parse of a column with odd cells: the values, with a stand-in for each odd cell, and the
+    odd cells, each by its index with where it starts and ends."""
+    if not cells:
+        return [], {}
+    spans = _odd_spans(cells)
+    pieces, done = [], 0
+    for start, end in spans:
+        pieces += [cells[done:start], _STAND_IN_TEXT]
+        done = end
+    pieces.append(cells[done:-1])
+    document = bytearray(b"".join((b"[", b"".join(pieces).replace(b"\n", b","), b"]")))
+    found: list[int] = []
+    loaded = _loads_around(document, found)
+    stand_ins = np.flatnonzero(np.fromiter(loaded, dtype=np.float64, count=len(loaded)) == _STAND_IN)
+    if len(stand_ins) == len(spans) + len(found):
+        indexes = np.setdiff1d(stand_ins, found, assume_unique=True).tolist()
+    else:  # the column holds the stand-in itself
+        indexes = _indexes_of(cells, spans)
+    odd = dict(zip(indexes, spans))
+    if found:  # rare: cells orjson alone found odd, located by their index
+        ends = np.flatnonzero(np.frombuffer(cells, dtype=np.uint8) == 10)
+        at = np.array(found)
+        starts = np.where(at > 0, ends[np.maximum(at - 1, 0)] + 1, 0)
+        odd.update(zip(found, zip(starts.tolist(), ends[at].tolist())))
+        odd = dict(sorted(odd.items()))
+    return loaded, odd
+
+
+def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[bytes]:
+    """The text of each value as :func:`format_floats` gives it, made in bulk; with ``json``, non-finite
+    values are ``null`` (strict JSON has no spelling for them).
+
+    orjson writes the same shortest round-trip digits as ``repr``, in the same form except for NaN and ±inf
+    (``null``) and for 0 < |x| < 1e-4 (``0.00001`` and ``1e-7`` where ``repr`` writes ``1e-05`` and
+    ``1e-07``). Those few values are written with ``repr``.
+
+    >>> format_tokens(np.array([1.0, -0.001, 1e-05, -1.5e-05, 1e-07, float("-inf"), 1e16]))
+    [b'1.0', b'-0.001', b'1e-05', b'-1.5e-05', b'1e-07', b'-inf', b'1e+16']
+    >>> format_tokens(np.array([float("nan"), 2.5e-05]), json=True)
+    [b'null', b'2.5e-05']
+    """
+    import orjson
+
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    if not values.size:
+        return []
+    tokens: list[bytes] = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
+    small = (np.abs(values) < 1e-4) & (values != 0)
+    odd = np.flatnonzero(small if json else small | ~np.isfinite(values))
+    for index, value in zip(odd.tolist(), values[odd].tolist()):
+        tokens[index] = repr(value).encode()
+    return tokens
