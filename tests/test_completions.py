@@ -60,7 +60,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
 def bash_complete(words: list[str], setup: str = "", **env: str) -> str:
     """The candidates bash's completion function offers for ``words`` (the last one being completed), after
     ``setup`` (by default: source the shipped file)."""
-    setup = setup or f"source '{COMPLETIONS / 'relu-cli.bash'}'"
+    setup = setup or f"source '{COMPLETIONS / 'relu-cli'}'"
     result = subprocess.run(
         ["bash", "--norc", "--noprofile", "-c", setup + BASH_COMPLETE, "bash", *words],
         capture_output=True,
@@ -100,7 +100,7 @@ def test_bash_completion_loads_on_demand_from_the_user_directory(tmp_path: Path)
     need(loader)
     directory = tmp_path / ".local/share/bash-completion/completions"
     directory.mkdir(parents=True)
-    shutil.copy(COMPLETIONS / "relu-cli.bash", directory)
+    shutil.copy(COMPLETIONS / "relu-cli", directory)
     setup = f"source {loader}; __load_completion relu-cli || exit 1"
     assert bash_complete(["relu-cli", "le"], setup, **environment(tmp_path)) == "leaky-relu\n"
 

@@ -32,6 +32,24 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     return zipfile.ZipFile(next(directory.glob("relu_cli-*.whl")))
 
 
+#: What the wheel installs under the environment's prefix, from the sources kept in the repository.
+DATA_FILES = {
+    "share/man/man1/relu-cli.1": "man/relu-cli.1",
+    "share/bash-completion/completions/relu-cli": "completions/relu-cli",
+    "share/zsh/site-functions/_relu-cli": "completions/_relu-cli",
+    "share/fish/vendor_completions.d/relu-cli.fish": "completions/relu-cli.fish",
+}
+
+
+def test_wheel_installs_the_man_page_and_completions_under_the_prefix(wheel: zipfile.ZipFile) -> None:
+    data = {
+        name.split(".data/data/", 1)[1]: wheel.read(name)
+        for name in wheel.namelist()
+        if re.match(r"relu_cli-[^/]+\.data/data/", name)
+    }
+    assert data == {installed: (ROOT / source).read_bytes() for installed, source in DATA_FILES.items()}
+
+
 def test_wheel_ships_the_typed_marker(wheel: zipfile.ZipFile) -> None:
     assert "relu_cli/py.typed" in wheel.namelist()
 
