@@ -109,14 +109,14 @@ def test_bash_completion_loads_on_demand_from_the_user_directory(tmp_path: Path)
 # ------------------------------------------------------------------------------------------------- fish
 
 
-def fish_complete(line: str, setup: str = "", home: Path | None = None) -> list[str]:
+def fish_complete(line: str, setup: str = "", home: Path | None = None, **env: str) -> list[str]:
     """The candidates fish offers for ``line``; with ``home``, fish reads its configuration from there."""
     options = ["--no-config"] if home is None else []
     result = subprocess.run(
         ["fish", *options, "-c", f"{setup}; complete -C '{line}'"],
         capture_output=True,
         text=True,
-        env=environment(home),
+        env={**environment(home), **env},
         timeout=30,
         check=False,
     )

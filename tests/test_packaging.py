@@ -1,5 +1,9 @@
-"""Packaging as users and tools see it: the wheel's contents and metadata, the sdist holding everything its
-tests need, and CI running what the README tells developers to run."""
+"""Packaging as users and tools see it: the wheel's contents and metadata, what `pip install` and `pipx
+install` put under their prefix (the man page and completions, found by man and the shells), the sdist
+holding everything its tests need, and CI running what the README tells developers to run.
+
+The installing tests build and install for real, into temporary venvs: a few seconds each, so they are few.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ import subprocess
 import sys
 import zipfile
 from email.parser import Parser
+from importlib.metadata import version as metadata_version
 from pathlib import Path
 
 import pytest
+from test_completions import bash_complete, fish_complete, need, zsh_tab
 
 ROOT = Path(__file__).parent.parent
 
@@ -143,3 +149,105 @@ def test_wheel_built_from_the_sdist_installs_the_same_files(sdist: Path, tmp_pat
     test_wheel_installs_the_man_page_and_completions_under_the_prefix(
         zipfile.ZipFile(next(tmp_path.glob("relu_cli-*.whl")))
     )
+
+
+# ------------------------------------------------------------------------------------------ installing
+
+
+def man_page(env: dict[str, str], home: Path) -> str:
+    """What ``man relu-cli`` prints in ``env`` (a HOME of its own, no MANPATH unless ``env`` sets one)."""
+    need("man")
+    env = {key: value for key, value in os.environ.items() if key != "MANPATH"} | {"HOME": str(home)} | env
+    env |= {"MANPAGER": "cat", "MANWIDTH": "100", "LANG": "C.UTF-8"}
+    result = subprocess.run(["man", "relu-cli"], capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def is_the_page(text: str) -> bool:
+    return "relu-cli leaky-relu [OPTIONS] [VALUES]..." in text and "\nEXAMPLES\n" in text
+
+
+@pytest.fixture(scope="module")
+def venv(wheel: zipfile.ZipFile, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with relu-cli installed from its wheel, as ``pip install .`` installs it."""
+    prefix = tmp_path_factory.mktemp("install") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(prefix)], check=True)
+    pip = [sys.executable, "-m", "pip", "--python", str(prefix / "bin" / "python"), "install", "--quiet"]
+    result = subprocess.run([*pip, wheel.filename], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return prefix
+
+
+def test_pip_install_puts_the_man_page_and_completions_under_the_prefix(venv: Path) -> None:
+    for installed, source in DATA_FILES.items():
+        assert (venv / installed).read_bytes() == (ROOT / source).read_bytes()
+
+
+def test_man_finds_the_page_of_a_pip_install_beside_its_bin_on_path(venv: Path, tmp_path: Path) -> None:
+    """man-db looks in ../share/man beside every bin directory on PATH."""
+    assert is_the_page(man_page({"PATH": f"{venv / 'bin'}:/usr/bin:/bin"}, tmp_path))
+
+
+def test_shells_complete_from_the_scripts_a_pip_install_put_under_its_prefix(
+    venv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bash-completion and fish look in share/ of every XDG_DATA_DIRS entry, zsh in $fpath; the venv's
+    relu-cli answers, with the columns of the file named by -f."""
+    (tmp_path / "data.csv").write_text("id,x,label\n1,-2.5,a\n")
+    monkeypatch.chdir(tmp_path)
+    path = f"{venv / 'bin'}:{os.environ['PATH']}"
+    xdg = {"XDG_DATA_DIRS": f"{venv / 'share'}:/usr/share", "PATH": path}
+    loader = "/usr/share/bash-completion/bash_completion"
+    need("bash")
+    need(loader)
+    setup = f"source {loader}; __load_completion relu-cli || exit 1; [[ $(type -P relu-cli) == {venv}/* ]]"
+    setup += " || exit 1"
+    words = ["relu-cli", "relu", "-f", "data.csv", "-c", ""]
+    assert bash_complete(words, setup, **xdg) == "id\nx\nlabel\n1\n2\n3\n"
+    need("fish")
+    assert fish_complete("relu-cli relu -f data.csv -c la", home=tmp_path, **xdg) == ["label"]
+    need("zsh")
+    zshrc = f"fpath=('{venv}/share/zsh/site-functions' $fpath); path=('{venv}/bin' $path)"
+    zshrc += "; autoload -Uz compinit; compinit -u -D"
+    typed = zsh_tab("relu-cli relu -f data.csv -c la", zshrc, tmp_path, until="label")
+    assert typed == "relu-cli relu -f data.csv -c label "
+
+
+def test_pipx_install_links_the_man_page_into_its_man_directory(
+    wheel: zipfile.ZipFile, tmp_path: Path
+) -> None:
+    """pipx (>= 1.5) links share/man pages into PIPX_MAN_DIR (by default ~/.local/share/man), which man
+    finds on MANPATH (or beside ~/.local/bin on PATH)."""
+    need("man")
+    tool = tmp_path / "pipx-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(tool)], check=True)
+    got = subprocess.run(
+        [str(tool / "bin" / "pip"), "install", "--quiet", "pipx>=1.5"], capture_output=True, text=True
+    )
+    if got.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"pipx could not be installed from PyPI: {got.stderr}")
+        pytest.skip("pipx could not be installed from PyPI")
+    pipx_env = {
+        "PIPX_HOME": tmp_path / "pipx",
+        "PIPX_BIN_DIR": tmp_path / "bin",
+        "PIPX_MAN_DIR": tmp_path / "man",
+    }
+    env = {**os.environ, **{key: str(value) for key, value in pipx_env.items()}, "USE_EMOJI": "0"}
+    result = subprocess.run(
+        [str(tool / "bin" / "pipx"), "install", "--quiet", wheel.filename],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    linked = tmp_path / "man" / "man1" / "relu-cli.1"
+    assert linked.is_symlink() and linked.read_bytes() == (ROOT / "man" / "relu-cli.1").read_bytes()
+    version = subprocess.run(
+        [str(tmp_path / "bin" / "relu-cli"), "--version"], capture_output=True, text=True
+    )
+    assert version.stdout == f"relu-cli {metadata_version('relu-cli')}\n"
+    assert is_the_page(man_page({"MANPATH": str(tmp_path / "man"), "PATH": "/usr/bin:/bin"}, tmp_path))
