@@ -214,11 +214,18 @@ def test_shells_complete_from_the_scripts_a_pip_install_put_under_its_prefix(
     assert typed == "relu-cli relu -f data.csv -c label "
 
 
-def test_pipx_install_links_the_man_page_into_its_man_directory(
+def readme_link_recipe() -> str:
+    """The README's lines that link the completion scripts of a pipx install where the shells look."""
+    blocks = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    return next(block for block in blocks if "PIPX_LOCAL_VENVS" in block)
+
+
+def test_pipx_install_gives_the_man_page_and_the_readme_recipe_the_completions(
     wheel: zipfile.ZipFile, tmp_path: Path
 ) -> None:
     """pipx (>= 1.5) links share/man pages into PIPX_MAN_DIR (by default ~/.local/share/man), which man
-    finds on MANPATH (or beside ~/.local/bin on PATH)."""
+    finds on MANPATH (or beside ~/.local/bin on PATH); the completion scripts stay in its venv, and the
+    README's recipe links them into a HOME, where bash-completion loads them."""
     need("man")
     tool = tmp_path / "pipx-venv"
     subprocess.run([sys.executable, "-m", "venv", str(tool)], check=True)
@@ -251,3 +258,23 @@ def test_pipx_install_links_the_man_page_into_its_man_directory(
     )
     assert version.stdout == f"relu-cli {metadata_version('relu-cli')}\n"
     assert is_the_page(man_page({"MANPATH": str(tmp_path / "man"), "PATH": "/usr/bin:/bin"}, tmp_path))
+
+    home = tmp_path / "home"
+    home.mkdir()
+    path = f"{tool / 'bin'}:{os.environ['PATH']}"  # where the recipe finds pipx
+    subprocess.run(
+        ["bash", "-euc", readme_link_recipe()], env={**env, "HOME": str(home), "PATH": path}, check=True
+    )
+    share = home / ".local" / "share"
+    links = [home / ".zfunc" / "_relu-cli", share / "fish/vendor_completions.d/relu-cli.fish"]
+    for link in [share / "bash-completion/completions/relu-cli", *links]:
+        assert link.is_symlink() and link.is_file(), link
+    loader = "/usr/share/bash-completion/bash_completion"
+    need(loader)
+    user = {
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(share),
+        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+    }
+    setup = f"source {loader}; __load_completion relu-cli || exit 1"
+    assert bash_complete(["relu-cli", "le"], setup, **user) == "leaky-relu\n"
