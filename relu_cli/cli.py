@@ -487,6 +487,25 @@ FileOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _complete_columns(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """TAB after ``-c``: the columns of the first ``-f`` file named before it, from its first record (see
+    :mod:`relu_cli.peek`). Nothing at all, no message, when there is no such file or it cannot be read."""
+    try:
+        from .peek import column_candidates, first_record_names
+
+        path = next(path for path in ctx.params.get("file") or [] if path != "-")
+        names = first_record_names(
+            os.path.expanduser(path),
+            delimiter=_parse_delimiter(ctx.params.get("delimiter")),
+            header=ctx.params.get("header"),
+        )
+        return column_candidates(names, incomplete)
+    except Exception:  # completion must stay silent: no message, no traceback
+        return []
+
+
 ColumnsOpt = Annotated[
     str | None,
     typer.Option(
@@ -496,6 +515,7 @@ ColumnsOpt = Annotated[
         help="Columns to transform: names, 1-based numbers, ranges (x | 2 | 1,3-5 | x,y). "
         "Default: every numeric column; others pass through untouched.",
         show_default=False,
+        autocompletion=_complete_columns,
     ),
 ]
 DelimiterOpt = Annotated[

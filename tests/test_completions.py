@@ -4,6 +4,7 @@ ValuesFirstCommand's parsing, so negative numbers on the line must not break it.
 
 from __future__ import annotations
 
+import gzip
 import os
 import pty
 import re
@@ -60,7 +61,7 @@ printf '%s\\n' "${COMPREPLY[@]}"
 def bash_complete(words: list[str], setup: str = "", **env: str) -> str:
     """The candidates bash's completion function offers for ``words`` (the last one being completed), after
     ``setup`` (by default: source the shipped file)."""
-    setup = setup or f"source '{COMPLETIONS / 'relu-cli.bash'}'"
+    setup = setup or f"source '{COMPLETIONS / 'relu-cli'}'"
     result = subprocess.run(
         ["bash", "--norc", "--noprofile", "-c", setup + BASH_COMPLETE, "bash", *words],
         capture_output=True,
@@ -100,7 +101,7 @@ def test_bash_completion_loads_on_demand_from_the_user_directory(tmp_path: Path)
     need(loader)
     directory = tmp_path / ".local/share/bash-completion/completions"
     directory.mkdir(parents=True)
-    shutil.copy(COMPLETIONS / "relu-cli.bash", directory)
+    shutil.copy(COMPLETIONS / "relu-cli", directory)
     setup = f"source {loader}; __load_completion relu-cli || exit 1"
     assert bash_complete(["relu-cli", "le"], setup, **environment(tmp_path)) == "leaky-relu\n"
 
@@ -108,14 +109,14 @@ def test_bash_completion_loads_on_demand_from_the_user_directory(tmp_path: Path)
 # ------------------------------------------------------------------------------------------------- fish
 
 
-def fish_complete(line: str, setup: str = "", home: Path | None = None) -> list[str]:
+def fish_complete(line: str, setup: str = "", home: Path | None = None, **env: str) -> list[str]:
     """The candidates fish offers for ``line``; with ``home``, fish reads its configuration from there."""
     options = ["--no-config"] if home is None else []
     result = subprocess.run(
         ["fish", *options, "-c", f"{setup}; complete -C '{line}'"],
         capture_output=True,
         text=True,
-        env=environment(home),
+        env={**environment(home), **env},
         timeout=30,
         check=False,
     )
@@ -159,8 +160,9 @@ def test_zsh_loads_the_file_under_compinit() -> None:
     assert result.stdout == "_relu-cli\n"
 
 
-def zsh_tab(line: str, zshrc: str, home: Path, tabs: int = 1) -> str:
-    """What an interactive zsh shows after typing ``line`` and pressing TAB ``tabs`` times."""
+def zsh_tab(line: str, zshrc: str, home: Path, tabs: int = 1, until: str = "leaky-relu") -> str:
+    """What an interactive zsh shows after typing ``line`` and pressing TAB ``tabs`` times (waiting up to
+    10 seconds for ``until`` to appear)."""
     (home / ".zshrc").write_text(f"{zshrc}\nPS1='READY> '\n")
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
@@ -189,7 +191,7 @@ def zsh_tab(line: str, zshrc: str, home: Path, tabs: int = 1) -> str:
     try:
         assert read_until(b"READY> ", 20), screen
         os.write(controller, line.encode() + b"\t" * tabs)
-        read_until(b"leaky-relu", 10)
+        read_until(until.encode(), 10)
     finally:
         process.kill()
         process.wait()
@@ -207,6 +209,85 @@ def test_zsh_completes_on_the_first_tab_when_installed_as_a_file(tmp_path: Path)
 def test_zsh_completes_choices_after_negative_numbers(tmp_path: Path) -> None:
     need("zsh")
     assert zsh_tab("relu-cli relu -1 --mode gr", ZSHRC, tmp_path) == "relu-cli relu -1 --mode gradient "
+
+
+# ------------------------------------------------------------------------------------ column names for -c
+
+CSV = 'id,x,label\n1,-2.5,"a, b"\n2,4,c\n'
+
+
+@pytest.fixture
+def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Input files in the current directory, which the shells and relu-cli's completion inherit."""
+    (tmp_path / "data.csv").write_text(CSV)
+    (tmp_path / "data.csv.gz").write_bytes(gzip.compress(CSV.encode()))
+    (tmp_path / "data.json").write_text('[{"t": "a", "x": -1.5},\n {"t": "b", "x": 2}]\n')
+    (tmp_path / "data.txt").write_text("a;b\n-1;2\n")
+    (tmp_path / "plain.csv.gz").write_text(CSV)  # named .gz but not compressed
+    (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00id,x\n")
+    (tmp_path / "folder.csv").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["relu-cli", "relu", "-f", "data.csv", "-c", ""], "id\nx\nlabel\n1\n2\n3\n"),
+        (["relu-cli", "leaky-relu", "-1", "-inf", "--file", "data.csv", "--columns", "l"], "label\n"),
+        (["relu-cli", "relu", "-f", "data.csv", "-c", "x,"], "x,id\nx,label\nx,1\nx,3\n"),
+        (["relu-cli", "relu", "-f", "data.csv.gz", "-c", "i"], "id\n"),
+        (["relu-cli", "relu", "-f", "data.json", "-c", ""], "t\nx\n1\n2\n"),
+        (["relu-cli", "relu", "-f", "data.txt", "-c", ""], "a\nb\n1\n2\n"),  # ; detected
+        (["relu-cli", "relu", "--no-header", "-f", "data.txt", "-c", ""], "1\n2\n"),
+        (["relu-cli", "relu", "-d", ",", "-f", "data.txt", "-c", ""], "a;b\n1\n"),
+        (["relu-cli", "relu", "-f", "-", "-f", "data.csv", "-c", "la"], "label\n"),  # stdin is not read
+    ],
+)
+def test_bash_completes_columns_of_the_file_named_before(
+    inputs: Path, words: list[str], expected: str
+) -> None:
+    need("bash")
+    assert bash_complete(words) == expected
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["relu-cli", "relu", "-c", ""],
+        ["relu-cli", "relu", "-f", "missing.csv", "-c", ""],
+        ["relu-cli", "relu", "-f", "plain.csv.gz", "-c", ""],
+        ["relu-cli", "relu", "-f", "binary.csv", "-c", ""],
+        ["relu-cli", "relu", "-f", "folder.csv", "-c", ""],
+        ["relu-cli", "relu", "-f", "-", "-c", ""],
+        ["relu-cli", "relu", "-d", "abc", "-f", "data.csv", "-c", ""],
+    ],
+)
+def test_bash_column_completion_is_silent_without_a_readable_file(inputs: Path, words: list[str]) -> None:
+    """No candidates (bash then offers file names), and nothing on stderr: bash_complete checks it."""
+    need("bash")
+    assert bash_complete(words) == "\n"
+
+
+def test_fish_completes_columns_of_the_file_named_before(inputs: Path) -> None:
+    need("fish")
+    setup = f"source '{COMPLETIONS / 'relu-cli.fish'}'"
+    assert fish_complete("relu-cli relu -f data.csv -c ", setup) == ["1", "2", "3", "id", "label", "x"]
+    assert fish_complete("relu-cli leaky-relu -1 -f data.json -c x,", setup) == ["x,1", "x,t"]
+
+
+def test_zsh_completes_a_column_name_of_the_file_named_before(inputs: Path) -> None:
+    need("zsh")
+    typed = zsh_tab("relu-cli relu -2 -f data.csv -c la", ZSHRC, inputs, until="label")
+    assert typed == "relu-cli relu -2 -f data.csv -c label "
+
+
+def test_zsh_lists_column_names_and_numbers_with_descriptions(inputs: Path) -> None:
+    need("zsh")
+    screen = zsh_tab("relu-cli relu -f data.csv -c ", ZSHRC, inputs, until="column 3")
+    listing = screen.split("\n")[1:]  # below the line typed, then the line drawn again after a CR
+    rows = [" ".join(row.split("\r")[0].split()) for row in listing]
+    assert rows == ["1 -- id", "2 -- x", "3 -- label", "id -- column 1", "label -- column 3", "x -- column 2"]
 
 
 # ---------------------------------------------------------------------------------- --install-completion

@@ -50,6 +50,21 @@ def test_completion_imports_nothing_heavy() -> None:
     assert imported_modules(env=env) == []
 
 
+def test_completing_column_names_imports_nothing_heavy(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("id,x\n1,-2\n")
+    env = {
+        "_RELU_CLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"relu-cli relu -f {data} -c ",
+        "COMP_CWORD": "5",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE % HEAVY], capture_output=True, text=True, env={**os.environ, **env}
+    )
+    assert result.stdout == "id\nx\n1\n2\n"
+    assert json.loads(result.stderr) == []
+
+
 def test_numbers_as_arguments_import_numpy_but_not_pydantic_or_rich() -> None:
     assert imported_modules("relu", "-1", "2") == ["numpy"]
 
