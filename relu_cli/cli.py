@@ -1,8 +1,8 @@
-"""The command line: options, format resolution, and errors turned into one stderr line and a status.
+"""The command line: options and help, the negative-number argv split, and errors turned into one
+stderr line and a status.
 
-No arithmetic here: values are read by :mod:`relu_cli.readers`, transformed by :mod:`relu_cli.pipeline`
-through :mod:`relu_cli.core`, and written by :mod:`relu_cli.writers`. numpy and Rich are imported only
-when a command actually processes data, so ``--help``, ``--version`` and completion start fast.
+What a command does once parsed is :mod:`relu_cli.app`'s. numpy and Rich are imported only when a
+command actually processes data, so ``--help``, ``--version`` and completion start fast.
 """
 
 # No `from __future__ import annotations` here, unlike the other modules: Typer evaluates the annotations
@@ -12,10 +12,10 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from enum import Enum
-from typing import IO, TYPE_CHECKING, Annotated, Any, BinaryIO, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer import _click as click
@@ -27,125 +27,12 @@ from typer._param_types import coerce_cli_choice
 from typer.core import TyperCommand, TyperGroup, TyperOption, _TyperParameter
 from typer.exceptions import Abort
 
+from .app import PROG, Environment, Request, _check_knobs, _isatty, _silence_stdout, report, use_color
 from .choices import Color, Mode, OnError, OutputFormat, PlotFunction, PlotMode
 from .errors import ExitCode, ReluCliError, UsageError
 
 if TYPE_CHECKING:
     from typer.models import CommandInfo
-
-    from .readers import Batch, Layout
-
-PROG = "relu-cli"
-
-
-# --------------------------------------------------------------------------------------------- streams
-
-
-class Environment(NamedTuple):  # a named tuple, not a dataclass: a millisecond less at every start
-    """The process's streams and what they are connected to, in one place so tests can fake them."""
-
-    stdin: BinaryIO
-    stdout: BinaryIO
-    stderr: TextIO
-    stdin_isatty: bool
-    stdout_isatty: bool
-    stderr_isatty: bool = False
-    color: Color = Color.auto
-
-    @classmethod
-    def from_sys(cls, color: Color = Color.auto) -> "Environment":
-        import io
-
-        # a process started with stdin closed has sys.stdin None: that is an empty input, not a crash
-        stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()
-        return cls(
-            stdin=stdin,
-            stdout=sys.stdout.buffer,
-            stderr=sys.stderr,
-            stdin_isatty=_isatty(sys.stdin),
-            stdout_isatty=_isatty(sys.stdout),
-            stderr_isatty=_isatty(sys.stderr),
-            color=color,
-        )
-
-    @property
-    def stdout_color(self) -> bool:
-        return use_color(self.color, self.stdout_isatty)
-
-    @property
-    def stderr_color(self) -> bool:
-        return use_color(self.color, self.stderr_isatty)
-
-    def stdin_has_data(self) -> bool:
-        """Whether something was piped or redirected in; never blocks on a pipe with nothing yet."""
-        if self.stdin_isatty:
-            return False
-        try:
-            fd = self.stdin.fileno()
-        except (OSError, ValueError, AttributeError):
-            fd = None
-        if fd is not None:
-            import select
-            import stat
-
-            try:
-                mode = os.fstat(fd).st_mode
-                if stat.S_ISREG(mode):
-                    return os.fstat(fd).st_size > 0
-                if stat.S_ISCHR(mode):
-                    return False  # /dev/null and other devices
-                if not select.select([fd], [], [], 0)[0]:
-                    return False
-            except (OSError, ValueError):
-                return False
-        peek = getattr(self.stdin, "peek", None)
-        try:
-            return bool(peek(1) if peek is not None else self.stdin.read(1))
-        except (OSError, ValueError):
-            return False
-
-
-def _isatty(stream: IO[Any] | None) -> bool:
-    try:
-        return stream is not None and stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def use_color(choice: Color, isatty: bool) -> bool:
-    """Whether one output stream gets colour; without it, relu-cli writes no escape codes at all.
-
-    ``--color always`` and ``--color never`` decide outright. With ``auto``: ``NO_COLOR`` (any non-empty
-    value) turns colour off; ``FORCE_COLOR`` turns it on, except ``FORCE_COLOR=0`` or ``false``, which turn
-    it off (as Node's supports-color reads them; Rich would read 0 as on); ``TERM=dumb`` turns it off;
-    otherwise a stream gets colour when it is a terminal.
-    """
-    if choice is not Color.auto:
-        return choice is Color.always
-    if os.environ.get("NO_COLOR"):
-        return False
-    force = os.environ.get("FORCE_COLOR")
-    if force:
-        return force.lower() not in ("0", "false")
-    return isatty and os.environ.get("TERM") != "dumb"
-
-
-def report(stderr: TextIO, message: str, *, kind: str = "error", color: bool = False) -> None:
-    """One diagnostic line on stderr: ``relu-cli: error: <where>: <what>``.
-
-    With ``color``, the line goes through a Rich console (imported only then) and its label is coloured.
-    """
-    if not color:
-        stderr.write(f"{PROG}: {kind}: {message}\n")
-        stderr.flush()
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(file=stderr, force_terminal=True, color_system="standard", no_color=False)
-    label = "bold red" if kind == "error" else "bold yellow"
-    console.print(Text.assemble(f"{PROG}: ", (f"{kind}:", label), f" {message}"), soft_wrap=True)
-
 
 # ------------------------------------------------------------------------------------------ argv split
 
@@ -349,15 +236,6 @@ def _run_main(call: Any) -> int:
             raise
         report(sys.stderr, f"internal error, please report it: {type(error).__name__}: {error}")
         return ExitCode.BAD_DATA
-
-
-def _silence_stdout() -> None:
-    """After the reader of our stdout went away: point stdout at devnull so the final flush is quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 # ---------------------------------------------------------------------------------------------- options
@@ -731,7 +609,7 @@ def relu_command(
     With --max-value M and --threshold T (Keras's relu): min(x, M) if x > T else 0; the gradient is 1
     only for T < x < M. ReLU6 is --max-value 6. NaN in gives NaN out; relu never prints -0.0.
     """
-    run(Request.of("relu", 0.0, locals()))
+    run(_request("relu", 0.0, locals()))
 
 
 @app.command("leaky-relu", cls=ValuesFirstCommand, epilog=_examples("leaky-relu", slope=True))
@@ -759,7 +637,7 @@ def leaky_relu_command(
     Gradient: 1 if x > 0 else slope (slope at x = 0, as in PyTorch). NaN in gives NaN out.
     With --max-value M and --threshold T: min(x, M) if x > T else slope*(x - T).
     """
-    run(Request.of("leaky-relu", float(slope), locals()))
+    run(_request("leaky-relu", float(slope), locals()))
 
 
 @app.command("plot", cls=ReluCommand, epilog=PLOT_EXAMPLES)
@@ -817,94 +695,6 @@ def plot_command(
 # ------------------------------------------------------------------------------------------------- run
 
 
-class Request(NamedTuple):
-    """Everything a command was asked to do, as parsed from the command line."""
-
-    function: str
-    mode: Mode
-    slope: float
-    values: list[str]
-    files: list[str]
-    columns: str | None
-    delimiter: str | None
-    header: bool | None
-    output_format: OutputFormat
-    on_error: OnError
-    max_rows: int | None
-    max_value: float | None = None
-    threshold: float = 0.0
-    stats: bool = False
-    quiet: bool = False
-    color: Color = Color.auto
-    names: bool = False  # list the input's columns instead of transforming
-    jobs: int | None = None  # processes, the main one included; None: one per core
-
-    @classmethod
-    def of(cls, function: str, slope: float, params: dict[str, Any]) -> "Request":
-        """The request a command's parameters (its ``locals()``) make, with the knobs parsed."""
-        return cls(
-            function,
-            params["mode"],
-            slope,
-            params["values"] or [],
-            params["file"] or [],
-            params["columns"],
-            params["delimiter"],
-            params["header"],
-            params["output_format"],
-            params["on_error"],
-            params["max_rows"],
-            max_value=_knob(params["max_value"]),
-            threshold=float(params["threshold"]),
-            stats=params["stats"],
-            quiet=params["quiet"],
-            color=params["color"],
-            names=params["names"],
-            jobs=params["jobs"],
-        )
-
-
-def _open_inputs(request: Request, env: Environment, stack: ExitStack) -> Iterator[tuple[str, BinaryIO]]:
-    for path in request.files:
-        if path == "-":
-            yield "<stdin>", env.stdin
-            continue
-        try:
-            yield path, stack.enter_context(open(path, "rb"))  # noqa: SIM115 (closed by the stack)
-        except FileNotFoundError:
-            raise UsageError("no such file", where=path) from None
-        except IsADirectoryError:
-            raise UsageError("is a directory, not a file", where=path) from None
-        except OSError as error:
-            raise UsageError(error.strerror or "cannot be read", where=path) from None
-
-
-def _check_inputs(request: Request, env: Environment) -> None:
-    if request.values and request.files:
-        raise UsageError(
-            f"got VALUES and --file {request.files[0]}; give numbers one way (the file was not read)"
-        )
-    if request.values and env.stdin_has_data():
-        raise UsageError("got VALUES and piped input; give numbers one way (the piped input was not read)")
-    if not request.values and not request.files and env.stdin_isatty:
-        raise UsageError(
-            "no input: give numbers as arguments (relu-cli relu -1 2), pipe them in "
-            "(seq -3 3 | relu-cli relu) or use --file PATH"
-        )
-
-
-def _title(request: Request) -> tuple[str, list[str], tuple[str, str]]:
-    """Table title, caption notes and value-list headings: ``relu(x)``, ``leaky_relu'(x)`` for a gradient."""
-    name = "relu" if request.function == "relu" else "leaky_relu"
-    prime = "'" if request.mode is Mode.gradient else ""
-    notes = [f"slope {request.slope!r}"] if request.function == "leaky-relu" else []
-    if request.max_value is not None:
-        notes.append(f"max_value {request.max_value!r}")
-    if request.threshold != 0:
-        notes.append(f"threshold {request.threshold!r}")
-    return f"{name}{prime}(x)", notes, ("x", f"{name}{prime}(x)")
-
-
 @contextmanager
 def reporting(env: Environment) -> Iterator[None]:
     """A command's work: an error becomes one stderr line, coloured as ``--color`` says, and a status."""
@@ -915,181 +705,37 @@ def reporting(env: Environment) -> Iterator[None]:
         raise typer.Exit(error.exit_code) from None
 
 
-def run(request: Request) -> None:
-    """Carry out a request of the relu and leaky-relu commands."""
-    env = Environment.from_sys(request.color)
-    with reporting(env):
-        _run(request, env)
-
-
-def _run(request: Request, env: Environment) -> None:
-    """Read, transform and write; errors become :class:`ReluCliError` with their place."""
-    _check_inputs(request, env)
-    delimiter = _parse_delimiter(request.delimiter)
-
-    # numpy's OpenBLAS starts a thread per core when imported: about 50 ms of start-up on two cores, for
-    # linear algebra relu-cli never does
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from . import core, json_input, pipeline, readers, sniff, writers
-    from .progress import ReadProgress
-    from .stats import Stats
-    from .workers import Workers, default_count
-
-    _check_knobs(request.max_value, request.threshold)
-    function = core.activation(
-        request.function,  # type: ignore[arg-type]
-        request.mode.value,
-        request.slope,
-        max_value=request.max_value,
-        threshold=request.threshold,
+def _request(function: str, slope: float, params: dict[str, Any]) -> Request:
+    """The request a command's parameters (its ``locals()``) make, with the knobs parsed."""
+    return Request(
+        function,
+        params["mode"],
+        slope,
+        params["values"] or [],
+        params["file"] or [],
+        params["columns"],
+        _parse_delimiter(params["delimiter"]),
+        params["header"],
+        params["output_format"],
+        params["on_error"],
+        params["max_rows"],
+        max_value=_knob(params["max_value"]),
+        threshold=float(params["threshold"]),
+        stats=params["stats"],
+        quiet=params["quiet"],
+        color=params["color"],
+        names=params["names"],
+        jobs=params["jobs"],
     )
-    fmt = request.output_format
-    if fmt is OutputFormat.auto:
-        fmt = OutputFormat.table if env.stdout_isatty else OutputFormat.text
-    tally = pipeline.Tally()
-    summary = Stats(request.function, threshold=request.threshold, max_value=request.max_value)
-    # a bar only where nothing else is being drawn meanwhile: data streaming to the same terminal is
-    # progress enough, and a table is drawn after the bar is gone
-    show_progress = env.stderr_isatty and not request.quiet and not request.values
-    show_progress &= not env.stdout_isatty or fmt is OutputFormat.table
-    progress: ReadProgress | None = None
-    writer: writers.Writer | None = None
-    processor: pipeline.Processor | None = None
-    workers: Workers | None = None
-    first_layout: Layout | None = None
-
-    def sources(stack: ExitStack) -> "Iterator[tuple[Layout, Iterator[Batch], Callable[[], bool]]]":
-        """Each input's layout, its batches, and whether more of it can be read without waiting."""
-        if request.values:
-            layout, batch = readers.read_values(request.values)
-            yield layout, iter([batch]), lambda: True
-            return
-        inputs = _open_inputs(request, env, stack) if request.files else iter([("<stdin>", env.stdin)])
-        for source, opened in inputs:
-            if progress is not None:
-                opened = progress.track(source, opened)  # the bytes read, compressed or not
-            stream, is_json = sniff.open_input(opened, source)
-            reader: readers.TextReader | json_input.JsonReader
-            if is_json and delimiter is None and request.header is None:  # else: text, as the options say
-                reader = json_input.JsonReader(stream, source)
-            else:
-                explicit = delimiter if delimiter != "whitespace" else readers.WHITESPACE
-                by_name = readers.delimiter_for_path(source)
-                reader = readers.TextReader(
-                    stream,
-                    source,
-                    delimiter=explicit if delimiter is not None else by_name,
-                    detect_delimiter=delimiter is None and by_name is None,
-                    header=request.header,
-                    cut_long_records=request.columns is None,
-                )
-            batches = reader.batches()
-            first = next(batches, None)
-            if first is None or reader.layout is None:
-                continue
-            ready = reader.ready if isinstance(reader, readers.TextReader) else lambda: False
-            yield reader.layout, _chain(first, batches), ready
-
-    def make_writer(layout: "Layout") -> "writers.Writer":
-        title, notes, headings = _title(request)
-        style = None
-        if fmt is OutputFormat.table:
-            size = shutil.get_terminal_size()
-            rows = request.max_rows if request.max_rows is not None else max(10, size.lines - 8)
-            style = writers.TableStyle(title, notes, env.stdout_color, size.columns, rows)
-        if fmt is OutputFormat.text and layout.json_shape:
-            return json_input.JsonTextWriter(env.stdout, layout)
-        return writers.make_writer(fmt, env.stdout, layout, table_style=style, headings=headings)
-
-    try:
-        with ExitStack() as stack:
-            if show_progress:
-                progress = stack.enter_context(ReadProgress(env.stderr, color=env.stderr_color))
-            for layout, batches, ready in sources(stack):
-                if first_layout is None:
-                    if request.names:
-                        _list_names(env, layout)
-                        return
-                    first_layout = layout
-                    columns = None
-                    if request.columns is not None:
-                        columns = readers.parse_columns(request.columns, layout.names)
-                    processor = pipeline.Processor(
-                        layout,
-                        function,
-                        columns=columns,
-                        on_error=request.on_error,
-                        tally=tally,
-                    )
-                    # the bulk work of large inputs in worker processes; not with --stats, which needs
-                    # the numbers read and computed, not just the text
-                    count = default_count() if request.jobs is None else request.jobs - 1
-                    count = 0 if request.stats or fmt is OutputFormat.table else count
-                    writer = make_writer(layout)
-                    workers = stack.enter_context(Workers(processor.work(writer.render), count))
-                    writer.start()
-                else:
-                    readers.check_same_layout(first_layout, layout)
-                assert processor is not None and writer is not None and workers is not None
-                for processed in processor.run(batches, workers, ready=ready):
-                    writer.write(processed)
-                    if request.stats:
-                        summary.add(processed)
-            if writer is None:  # no records at all
-                writer = make_writer(
-                    readers.Layout("<empty>", readers.WHITESPACE, None, ["1"], value_list=True)
-                )
-                writer.start()
-            if progress is not None:
-                progress.close()
-            writer.finish()
-    except BrokenPipeError:
-        _silence_stdout()
-        raise typer.Exit(ExitCode.BROKEN_PIPE) from None
-    if request.stats:
-        names = first_layout.names if first_layout is not None else []
-        named = first_layout is not None and first_layout.header is not None
-        for block in summary.blocks(names, named=named):
-            report(env.stderr, block, kind="stats")
-    _report_tally(env, tally)
 
 
-def _check_knobs(max_value: float | None, threshold: float) -> None:
-    """A cap at or below 0 or the threshold is a usage error (exit 2), before any input is read."""
-    from .core import check_knobs
+def run(request: Request) -> None:
+    """Carry out a request of the relu and leaky-relu commands (:func:`relu_cli.app.run`)."""
+    from . import app
 
-    try:
-        check_knobs(max_value, threshold)
-    except ValueError as error:
-        raise UsageError(str(error), where="--max-value") from None
-
-
-def _chain(first: "Batch", rest: Iterator["Batch"]) -> Iterator["Batch"]:
-    yield first
-    yield from rest
-
-
-def _list_names(env: Environment, layout: "Layout") -> None:
-    """``--names``: each column's 1-based number and name, as ``csvcut -n`` prints them."""
-    env.stdout.write("".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1)).encode())
-    env.stdout.flush()
-
-
-def _report_tally(env: Environment, tally: Any) -> None:
-    if tally.skipped:
-        report(
-            env.stderr,
-            f"skipped {tally.skipped} bad record(s); first: {tally.first_skipped}",
-            kind="warning",
-            color=env.stderr_color,
-        )
-    if tally.replaced:
-        report(
-            env.stderr,
-            f"replaced {tally.replaced} bad value(s) with nan; first: {tally.first_replaced}",
-            kind="warning",
-            color=env.stderr_color,
-        )
+    status = app.run(request, Environment.from_sys(request.color))
+    if status:
+        raise typer.Exit(status)
 
 
 def main() -> None:

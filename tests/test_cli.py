@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from relu_cli import app as relu_app
 from relu_cli import cli
 from relu_cli.cli import app
 
@@ -54,7 +55,8 @@ def in_data(monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """stdin and stdout are terminals, as when a user types the command with nothing piped."""
-    monkeypatch.setattr(cli, "_isatty", lambda stream: stream is not sys.stderr)
+    for module in (cli, relu_app):  # the command line's error lines, and the command's streams
+        monkeypatch.setattr(module, "_isatty", lambda stream: stream is not sys.stderr)
 
 
 # ----------------------------------------------------------------------------- commands and the article
