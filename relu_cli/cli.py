@@ -43,7 +43,7 @@ _MEANT_AS_NUMBER = re.compile(r"-\.?[0-9]")
 
 
 def _is_value(token: str) -> bool:
-    from .readers import parse_number
+    from .numbers import parse_number
 
     return bool(_MEANT_AS_NUMBER.match(token)) or (token.strip() == token and parse_number(token) is not None)
 
@@ -296,7 +296,7 @@ def _print_version() -> int:
 
 def _parse_finite(text: str) -> float:
     """An option's number (``--slope``, ``--threshold``, ``--range``): finite, named in the error if not."""
-    from .readers import parse_number
+    from .numbers import parse_number
 
     value = parse_number(text)
     if value is None:

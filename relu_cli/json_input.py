@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from .errors import InputError
+from .numbers import parse_number
 from .pipeline import Processed
-from .readers import CHUNK_SIZE, WHITESPACE, Batch, Layout, parse_number, unquote
+from .readers import CHUNK_SIZE, WHITESPACE, Batch, Layout, unquote
 from .writers import Writer
 
 _BLANK = re.compile(r"[ \t\r\n]*")

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy is imported where it is used: the command line asks parse_number before it
+    import numpy as np
+    from numpy.typing import NDArray
 
 #: What relu-cli accepts as a number: decimal or exponent notation with an optional sign, ``.5``,
 #: ``5.``, ``inf``/``infinity`` and ``nan`` in any case. Stricter than Python's ``float()`` on purpose:
@@ -55,16 +57,6 @@ class Parsed:
     values: NDArray[np.float64]
     missing: NDArray[np.intp]  # indexes of empty or blank cells, ascending
     bad: NDArray[np.intp]  # indexes of cells that are not numbers, ascending
-
-    def present(self) -> NDArray[np.bool_]:
-        """Which cells hold a number."""
-        keep = np.ones(len(self.values), dtype=bool)
-        keep[self.missing] = False
-        keep[self.bad] = False
-        return keep
-
-
-_EMPTY_INDEX = np.empty(0, dtype=np.intp)
 
 
 def _odd_table() -> bytes:
@@ -188,6 +180,8 @@ def parse_cells(cells: bytes) -> Parsed:
     >>> parsed.values.tolist()[2:4], parsed.values.tolist()[5:]
     ([nan, 2.0], [-0.0, 1e-05, 0.5])
     """
+    import numpy as np
+
     loaded = _loads(cells)
     odd: dict[int, tuple[int, int]] = {}  # the odd cells: index → where each starts and ends in cells
     if loaded is None:
@@ -215,6 +209,8 @@ def parse_cells(cells: bytes) -> Parsed:
 def _parse_odd(cells: bytes) -> tuple[list[float | int], dict[int, tuple[int, int]]]:
     """The bulk parse of a column with odd cells: the values, with a stand-in for each odd cell, and the
     odd cells, each by its index with where it starts and ends."""
+    import numpy as np
+
     if not cells:
         return [], {}
     spans = _odd_spans(cells)
@@ -254,6 +250,7 @@ def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[by
     >>> format_tokens(np.array([float("nan"), 2.5e-05]), json=True)
     [b'null', b'2.5e-05']
     """
+    import numpy as np
     import orjson
 
     values = np.ascontiguousarray(values, dtype=np.float64)

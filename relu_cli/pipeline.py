@@ -1,15 +1,16 @@
 """Processing: the numeric core applied to the selected columns of each batch, with bad data handled as
 ``--on-error`` says. No terminal, no files: batches in, batches out.
 
-A batch that came as a :class:`~relu_cli.readers.Block` takes the fast path: each numeric column is parsed
-and formatted in bulk with orjson (:func:`parse_numbers`, :func:`format_numbers`), giving the same bytes
-as the general path, which goes cell by cell. A block with any cell that is not a plain JSON number (an
-empty cell, ``+1``, ``.5``, ``nan``, a bad value) goes the general way, so errors, ``--on-error`` and the
-lenient number forms are handled in one place.
+A batch that came as a :class:`~relu_cli.readers.Block` of plain lines is transformed in bulk into
+:class:`Columns`: each numeric column parsed by :func:`~relu_cli.numbers.parse_cells`, whose odd cells
+(missing, ``nan``, ``+1``, bad) cost in proportion to their number, computed by the core, and formatted by
+:func:`~relu_cli.numbers.format_tokens`; writers assemble their format from the columns. Other batches
+(quoted fields, records of varying width, JSON input) go cell by cell, with the same results.
 
-For a large input, the bulk work on each block's columns (:meth:`Processor.transform_cells`) is given to
-worker processes (:mod:`relu_cli.workers`); all the rest, and so every decision, stays here
-(:meth:`Processor.run`).
+For a large input, whole blocks are given to worker processes (:mod:`relu_cli.workers`) as jobs
+(:meth:`Processor.job`, :meth:`Processor.work`): transformed and rendered there, with ``--on-error skip``
+and ``nan`` applied and tallied; a block with a bad value under ``fail`` comes back to be done here, so
+every decision is the main process's (:meth:`Processor.run`).
 """
 
 from __future__ import annotations
@@ -24,87 +25,12 @@ from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
 from .errors import InputError
-from .numbers import format_tokens, parse_cells
-from .readers import CHUNK_SIZE, Batch, Block, Deferred, Layout, Piece, parse_number, unquote
+from .numbers import format_floats, format_tokens, parse_cells, parse_number
+from .readers import CHUNK_SIZE, Batch, Block, Deferred, Layout, Piece, unquote
 from .workers import Job, Workers
 
 #: Input this big is worth starting the worker processes for
 BIG_INPUT = CHUNK_SIZE // 2
-
-
-def format_floats(values: NDArray[np.float64]) -> list[str]:
-    """Shortest round-trip text of each value, as Python's ``repr``: ``1.0``, ``-0.001``, ``1e-05``."""
-    return list(map(repr, values.tolist()))
-
-
-# A JSON value that is not a number starts with one of these; without them, orjson reads only numbers.
-_NOT_NUMBERS = (b'"', b"[", b"{", b"t", b"f", b"n", b",")  # b",": a cell '1,5' must not read as two
-
-
-def parse_numbers(cells: bytes) -> NDArray[np.float64] | None:
-    """The numbers in ``cells`` (each followed by a line feed), parsed in bulk; None unless every cell is
-    a JSON number.
-
-    JSON numbers are a subset of what :func:`~relu_cli.readers.parse_number` accepts, and orjson rounds
-    them exactly as ``float()`` does, except that it reads the integer ``-0`` as ``0``: that sign is put
-    back here.
-
-    >>> parse_numbers(b"1\\n-2.5\\n1e-05\\n").tolist()
-    [1.0, -2.5, 1e-05]
-    >>> parse_numbers(b"1\\n+2\\n") is None
-    True
-    >>> parse_numbers(b"-0\\n0\\n").tolist()
-    [-0.0, 0.0]
-    >>> parse_numbers(b"1,5\\n2\\n") is None
-    True
-    """
-    import orjson
-
-    if cells.startswith(b"\n") or any(byte in cells for byte in _NOT_NUMBERS):
-        return None  # an empty first cell (alone, it would read as []), or a JSON value that is no number
-    # With none of those bytes, a JSON array that parses can hold only numbers, one a comma: one a cell.
-    try:
-        parsed = orjson.loads(b"".join((b"[", cells[:-1].replace(b"\n", b","), b"]")))
-    except orjson.JSONDecodeError:
-        return None
-    values = np.fromiter(parsed, dtype=np.float64, count=len(parsed))
-    integer_zeros = [i for i in np.flatnonzero(values == 0).tolist() if type(parsed[i]) is int]
-    if integer_zeros:
-        texts = cells.split(b"\n")
-        for i in integer_zeros:
-            if texts[i].lstrip(b" \t").startswith(b"-"):
-                values[i] = -0.0
-    return values
-
-
-def format_numbers(values: NDArray[np.float64]) -> bytes:
-    """The text :func:`format_floats` gives, each value followed by a line feed, formatted in bulk.
-
-    orjson writes the same shortest round-trip digits as ``repr``, in the same form except for NaN and
-    ±inf (``null``) and for 0 < |x| < 1e-4 (``0.00001`` and ``1e-7`` where ``repr`` writes ``1e-05`` and
-    ``1e-07``). Those few values are written as NaN, and each ``null`` is then replaced by their ``repr``.
-
-    >>> format_numbers(np.array([1.0, -0.001, 1e-05, -1.5e-05, 1e-07, float("-inf"), 1e16]))
-    b'1.0\\n-0.001\\n1e-05\\n-1.5e-05\\n1e-07\\n-inf\\n1e+16\\n'
-    """
-    import orjson
-
-    values = np.ascontiguousarray(values, dtype=np.float64)
-    if not values.size:
-        return b""
-    odd = ~np.isfinite(values) | ((np.abs(values) < 1e-4) & (values != 0))
-    shown = values
-    if odd.any():
-        shown = values.copy()
-        shown[odd] = np.nan
-    text = orjson.dumps(shown, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].replace(b",", b"\n") + b"\n"
-    if shown is values:
-        return text
-    parts = text.split(b"null")
-    pieces = [b""] * (2 * len(parts) - 1)
-    pieces[0::2] = parts
-    pieces[1::2] = [repr(value).encode() for value in values[odd].tolist()]
-    return b"".join(pieces)
 
 
 @dataclass
@@ -345,59 +271,54 @@ class Processor:
         return numeric if any(numeric.values()) else None  # with none, a one-column block may hold blanks
 
     def _process_piece(self, batch: Batch, piece: Piece) -> Processed:
-        """Some fields of a long record, each a value: parsed in bulk when all are plain JSON numbers, else
-        one by one. A bad value is named by its line and its field number in the whole record; ``skip``
-        drops that value (the record's earlier pieces may already be written) and counts it."""
+        """Some fields of a long record, each a value, parsed in bulk. A bad value is named by its line and
+        its field number in the whole record; ``skip`` drops that value (the record's earlier pieces may
+        already be written) and counts it."""
         line = batch.lines[0]
-        read = parse_numbers(piece.cells) if piece.cells else np.empty(0)
-        if read is not None:
-            computed = self.function(read)
-            formatted = format_numbers(computed)
-            done = Piece(formatted, piece.first_field, piece.ends)
-            return Processed(
-                batch.source,
-                Deferred(lambda: [piece.cells.decode().split("\n")[:-1]]),
-                Deferred(lambda: [formatted.decode().split("\n")[:-1]]),
-                [line],
-                {0},
-                {0: (read, computed)},
-                piece=done,
+        raw = piece.cells
+        if b'"' in raw:  # the last piece of a record with a quote in it: its fields' values are unquoted
+            raw = "".join([field + "\n" for field in batch.rows[0]]).encode()
+            cells = [unquote(field) + "\n" for field in batch.rows[0]]
+            piece = Piece("".join(cells).encode(), piece.first_field, piece.ends)
+        parsed = parse_cells(piece.cells)
+        texts = piece.cells.split(b"\n")[:-1] if parsed.missing.size or parsed.bad.size else []
+        problems = [
+            InputError(
+                f"{texts[i].decode()!r} is not a number",
+                source=batch.source,
+                line=line,
+                column=piece.first_field + i + 1,
             )
-        raw = batch.rows[0]
-        inputs = [unquote(field) for field in raw]
-        outputs = list(raw)
-        cells: list[int] = []
-        values: list[float] = []
-        bad: set[int] = set()
-        problems: list[InputError] = []
-        for i, text in enumerate(inputs):
-            if not text.strip(" \t"):
-                continue  # missing stays missing
-            value = parse_number(text)
-            if value is None:
-                column = piece.first_field + i + 1
-                problems.append(
-                    InputError(f"{text!r} is not a number", source=batch.source, line=line, column=column)
-                )
-                if self.on_error is not OnError.nan:
-                    bad.add(i)
-                    continue
-                self.tally.replaced += 1
-                value = float("nan")
-            cells.append(i)
-            values.append(value)
+            for i in parsed.bad.tolist()
+        ]
+        computed = self.function(parsed.values)
+        tokens = format_tokens(computed)
+        if parsed.missing.size:
+            fields = raw.split(b"\n")
+            for i in parsed.missing.tolist():
+                tokens[i] = fields[i]  # missing stays missing, as written
+        keep = np.ones(len(tokens), dtype=bool)
+        keep[parsed.missing] = False
         self._settle(problems)
-        read = np.array(values, dtype=np.float64)
-        computed = self.function(read)
-        for i, text in zip(cells, format_floats(computed)):
-            outputs[i] = text
-        if bad:
-            self.tally.skipped += len(bad)
-            inputs = [value for i, value in enumerate(inputs) if i not in bad]
-            outputs = [value for i, value in enumerate(outputs) if i not in bad]
-        arrays = {0: (read, computed)} if cells else {}
-        done = Piece("".join([output + "\n" for output in outputs]).encode(), piece.first_field, piece.ends)
-        return Processed(batch.source, [inputs], [outputs], [line], {0}, arrays, piece=done)
+        if self.on_error is OnError.nan:
+            self.tally.replaced += len(problems)
+        elif problems:
+            self.tally.skipped += len(problems)
+            keep[parsed.bad] = False
+            kept = np.ones(len(tokens), dtype=bool)
+            kept[parsed.bad] = False
+            texts = list(compress(texts, kept.tolist()))
+            tokens = list(compress(tokens, kept.tolist()))
+        arrays = {0: (parsed.values[keep], computed[keep])} if keep.any() else {}
+        formatted = b"".join([token + b"\n" for token in tokens])
+        inputs = (
+            Deferred(lambda: [piece.cells.decode().split("\n")[:-1]])
+            if not texts
+            else [[text.decode() for text in texts]]
+        )
+        outputs = Deferred(lambda: [formatted.decode().split("\n")[:-1]])
+        done = Piece(formatted, piece.first_field, piece.ends)
+        return Processed(batch.source, inputs, outputs, [line], {0}, arrays, piece=done)
 
     def _process_rows(self, batch: Batch) -> Processed:
         """The general path, cell by cell."""

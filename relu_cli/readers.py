@@ -19,25 +19,12 @@ from functools import cached_property
 from typing import BinaryIO, TypeVar, overload
 
 from .errors import InputError, UsageError
-
-#: What relu-cli accepts as a number: decimal or exponent notation with an optional sign, ``.5``,
-#: ``5.``, ``inf``/``infinity`` and ``nan`` in any case. Stricter than Python's ``float()`` on purpose:
-#: no ``1_000``, no non-ASCII digits, no hex.
-NUMBER = re.compile(
-    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE | re.ASCII
-)
-_BLANKS = " \t"
+from .numbers import BLANKS, parse_number
 
 WHITESPACE = None  # the delimiter value meaning "runs of spaces and tabs", as awk splits by default
 CHUNK_SIZE = 1 << 19  # 512 KiB: measured faster than 1 MiB (fewer page faults) and than 256 KiB
 _BOM = b"\xef\xbb\xbf"
 T = TypeVar("T")
-
-
-def parse_number(text: str) -> float | None:
-    """The float ``text`` spells (surrounding spaces allowed), or None when it is not a number."""
-    stripped = text.strip(_BLANKS)
-    return float(stripped) if NUMBER.fullmatch(stripped) else None
 
 
 def unquote(raw: str) -> str:
@@ -103,7 +90,7 @@ def delimiter_for_path(path: str) -> str | None:
 
 def is_header(fields: list[str]) -> bool:
     """A first record is a header when any of its fields is non-empty and not a number."""
-    return any(value.strip(_BLANKS) and parse_number(value) is None for value in map(unquote, fields))
+    return any(value.strip(BLANKS) and parse_number(value) is None for value in map(unquote, fields))
 
 
 def column_names(header: list[str] | None, width: int) -> list[str]:
@@ -113,7 +100,7 @@ def column_names(header: list[str] | None, width: int) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for raw in header:
-        name = base = unquote(raw).strip(_BLANKS)
+        name = base = unquote(raw).strip(BLANKS)
         suffix = 2
         while name in seen:
             name, suffix = f"{base}_{suffix}", suffix + 1
@@ -507,7 +494,7 @@ class TextReader:
                 records.append((self._open_line, line_text))
             elif '"' in line_text and line_text.count('"') % 2:
                 self._open, self._open_line = [line_text], self.line
-            elif line_text.strip(_BLANKS):
+            elif line_text.strip(BLANKS):
                 records.append((self.line, line_text))
         return records
 

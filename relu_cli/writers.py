@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .choices import OutputFormat
-from .numbers import format_tokens
+from .numbers import format_tokens, parse_number
 from .pipeline import Columns, Processed
-from .readers import WHITESPACE, Layout, parse_number, unquote
+from .readers import WHITESPACE, Layout, unquote
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -17,21 +17,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from relu_cli import core
 from relu_cli.errors import InputError
+from relu_cli.numbers import NUMBER
 from relu_cli.pipeline import (
     OnError,
     Processed,
     Processor,
     Tally,
-    format_floats,
-    format_numbers,
-    parse_numbers,
 )
-from relu_cli.readers import NUMBER, TextReader
+from relu_cli.readers import TextReader
 from relu_cli.workers import Workers
 from relu_cli.writers import TextWriter
 
@@ -113,74 +109,6 @@ def run_pipeline(
 
 
 # --------------------------------------------------------------------------------------- bulk formatting
-
-
-FLOAT_EDGES = [
-    0.0, -0.0, 1.0, -1.0, float("nan"), float("inf"), float("-inf"), 5e-324, -5e-324, 2.5e-320,
-    2.2250738585072014e-308, 1e-5, -1e-5, 9.99e-5, 1e-4, 1e-7, 1.5e-9, 1e16, 1e15, 1.5e16, 1e22,
-    1.7976931348623157e308, 0.1, 1 / 3, 123456789012345678.0,
-]  # fmt: skip
-
-
-def test_format_numbers_writes_repr_for_the_edge_values() -> None:
-    values = np.array(FLOAT_EDGES)
-    assert format_numbers(values) == "".join(f"{v}\n" for v in format_floats(values)).encode()
-
-
-@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), max_size=200))
-def test_format_numbers_writes_repr_for_any_float(values: list[float]) -> None:
-    array = np.array(values, dtype=np.float64)
-    assert format_numbers(array) == "".join(f"{v!r}\n" for v in values).encode()
-
-
-def test_format_numbers_writes_repr_for_random_bit_patterns_and_magnitudes() -> None:
-    rng = np.random.default_rng(3)
-    values = np.concatenate(
-        [
-            rng.integers(0, 2**64 - 1, 200_000, dtype=np.uint64).view(np.float64),
-            rng.standard_normal(100_000) * 10.0 ** rng.integers(-30, 30, 100_000),
-            10.0 ** rng.uniform(-10, -3, 100_000) * rng.choice([-1, 1], 100_000),
-            10.0 ** rng.uniform(14, 18, 50_000),
-        ]
-    )
-    assert format_numbers(values) == "".join(f"{v}\n" for v in format_floats(values)).encode()
-
-
-# ------------------------------------------------------------------------------------------ bulk parsing
-
-
-@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1, max_size=200))
-def test_parse_numbers_reads_repr_back_exactly(values: list[float]) -> None:
-    parsed = parse_numbers("".join(f"{v!r}\n" for v in values).encode())
-    assert parsed is not None
-    assert parsed.tolist() == values
-    assert np.signbit(parsed).tolist() == np.signbit(values).tolist()
-
-
-@given(st.lists(st.integers(min_value=-(10**30), max_value=10**30), min_size=1, max_size=100))
-def test_parse_numbers_rounds_integers_as_float_does(values: list[int]) -> None:
-    parsed = parse_numbers("".join(f"{v}\n" for v in values).encode())
-    assert parsed is not None
-    assert parsed.tolist() == [float(v) for v in values]
-
-
-def test_parse_numbers_keeps_the_sign_of_the_integer_minus_zero() -> None:
-    parsed = parse_numbers(b"-0\n0\n -0\n-0.0\n7\n")
-    assert parsed is not None
-    assert parsed.tolist() == [0.0, 0.0, 0.0, 0.0, 7.0]
-    assert np.signbit(parsed).tolist() == [True, False, True, True, False]
-
-
-@pytest.mark.parametrize(
-    "token",
-    ["+1", ".5", "5.", "01", "00", "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "", " ", *BAD_TOKENS],
-)
-def test_parse_numbers_leaves_every_other_form_to_the_general_path(token: str) -> None:
-    assert parse_numbers(f"1\n{token}\n2\n".encode()) is None
-
-
-def test_parse_numbers_rejects_a_lone_empty_cell() -> None:
-    assert parse_numbers(b"\n") is None
 
 
 # ------------------------------------------------------------------------- the pipeline, chunk by chunk
