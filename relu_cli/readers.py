@@ -99,11 +99,13 @@ def column_names(header: list[str] | None, width: int) -> list[str]:
         return [str(i) for i in range(1, width + 1)]
     names: list[str] = []
     seen: set[str] = set()
-    for raw in header:
+    tried: dict[str, int] = {}  # per name, the suffixes below this one are taken: a header of one name
+    for raw in header:  # repeated thousands of times is numbered in one pass
         name = base = unquote(raw).strip(BLANKS)
-        suffix = 2
+        suffix = tried.get(base, 2)
         while name in seen:
             name, suffix = f"{base}_{suffix}", suffix + 1
+        tried[base] = suffix
         seen.add(name)
         names.append(name)
     return names
