@@ -16,7 +16,9 @@ from .choices import Color, Mode, OnError, OutputFormat
 from .errors import ExitCode, ReluCliError, UsageError
 
 if TYPE_CHECKING:
+    from .pipeline import Processed
     from .readers import Batch, Layout
+    from .stats import Stats
 
 PROG = "relu-cli"
 
@@ -312,9 +314,10 @@ def _run(request: Request, env: Environment) -> int:
                     # the bulk work of large inputs in worker processes; not with --stats, which needs
                     # the numbers read and computed, not just the text
                     count = default_count() if request.jobs is None else request.jobs - 1
-                    count = 0 if request.stats or fmt is OutputFormat.table else count
+                    count = 0 if fmt is OutputFormat.table else count
                     writer = make_writer(layout)
-                    workers = stack.enter_context(Workers(processor.work(writer.render), count))
+                    summarize = _summarize(summary) if request.stats else None
+                    workers = stack.enter_context(Workers(processor.work(writer.render, summarize), count))
                     writer.start()
                 else:
                     readers.check_same_layout(first_layout, layout)
@@ -341,6 +344,17 @@ def _run(request: Request, env: Environment) -> int:
             report(env.stderr, block, kind="stats")
     _report_tally(env, tally)
     return ExitCode.OK
+
+
+def _summarize(summary: Stats) -> Callable[[Processed], bytes]:
+    """What a worker process sends back for ``--stats``: the summary of one block's numbers alone."""
+
+    def block_summary(processed: Processed) -> bytes:
+        part = Stats(summary.function, threshold=summary.threshold, max_value=summary.max_value)
+        part.add(processed)
+        return part.dumps()
+
+    return block_summary
 
 
 def _check_knobs(max_value: float | None, threshold: float) -> None:

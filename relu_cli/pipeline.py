@@ -82,6 +82,7 @@ class Processed:
     block: Block | None = None  # the outputs as text in the input's layout, when they came from a block
     columns: Columns | None = None  # the outputs in bulk, when they came from a block
     rendered: bytes | None = None  # the outputs as the writer writes them, from a worker process
+    summary: bytes | None = None  # what a worker process summarised of the numbers, for --stats
     # one piece of a long record, with the output fields as cells; every field of it is a value
     piece: Piece | None = None
 
@@ -231,9 +232,14 @@ class Processor:
             results[column] = Computed(parsed.values, computed, parsed.missing, parsed.bad)
         return _Bulk(Columns(width, raw, out, results), lines, problems, blank, bad)
 
-    def work(self, render: Callable[[Processed], bytes | None]) -> Callable[[bytes], bytes | None]:
-        """What a worker process does with a job (:meth:`job`): the block transformed and given to
-        ``render``; None when it holds a bad value (the main process decides what becomes of it) or
+    def work(
+        self,
+        render: Callable[[Processed], bytes | None],
+        summarize: Callable[[Processed], bytes] | None = None,
+    ) -> Callable[[bytes], bytes | None]:
+        """What a worker process does with a job (:meth:`job`): the block transformed, ``--on-error skip``
+        or ``nan`` applied and tallied, and the result given to ``render`` (and to ``summarize``, for
+        ``--stats``); None when it holds a bad value under ``fail`` (the main process raises it) or
         ``render`` cannot do it in bulk."""
 
         def run(job: bytes) -> bytes | None:
@@ -244,8 +250,12 @@ class Processor:
             if bulk.problems and self.on_error is OnError.fail:
                 return None
             tally = Tally()
-            rendered = render(bulk.processed(self.layout.source, self._drop(bulk, tally)))
-            return None if rendered is None else b"".join((tally.dumps(), b"\n", rendered))
+            processed = bulk.processed(self.layout.source, self._drop(bulk, tally))
+            rendered = render(processed)
+            if rendered is None:
+                return None
+            summary = b"" if summarize is None else summarize(processed)
+            return b"".join((tally.dumps(), b"\n", summary, b"\n", rendered))
 
         return run
 
@@ -455,12 +465,14 @@ class Processor:
         result = workers.result(item.job)
         if result is None:
             return item.batch, None
-        tally, rendered = result.split(b"\n", 1)
+        tally, summary, rendered = result.split(b"\n", 2)
         self.tally.add(Tally.loads(tally))
         if not self.fixed_columns:
             self.numeric.update(item.numeric)
         transformed = set(_chosen(item.numeric))
-        return item.batch, Processed(item.batch.source, [], [], [], transformed, {}, rendered=rendered)
+        return item.batch, Processed(
+            item.batch.source, [], [], [], transformed, {}, rendered=rendered, summary=summary or None
+        )
 
 
 @dataclass

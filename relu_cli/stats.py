@@ -30,8 +30,16 @@ class Spread:
         if present.size:
             self.low = min(self.low, float(present.min()))
             self.high = max(self.high, float(present.max()))
-            self.total += float(present.sum())
+            with np.errstate(invalid="ignore"):  # inf + -inf: the mean is NaN, and no warning is due
+                self.total += float(present.sum())
             self.count += int(present.size)
+
+    def merge(self, other: Spread) -> None:
+        if other.count:
+            self.low = min(self.low, other.low)
+            self.high = max(self.high, other.high)
+            self.total += other.total
+            self.count += other.count
 
     def cells(self) -> list[str]:
         """``min``, ``max`` and ``mean`` as text; ``nan`` when there was nothing to summarise."""
@@ -78,6 +86,9 @@ class Stats:
         self.columns: dict[int, ColumnStats] = {}
 
     def add(self, batch: Processed) -> None:
+        if batch.summary is not None:  # summarised by a worker process
+            self.merge(batch.summary)
+            return
         for column, (read, computed) in batch.arrays.items():
             stats = self.columns.setdefault(column, ColumnStats())
             stats.count += int(read.size)
@@ -87,6 +98,37 @@ class Stats:
                 stats.capped += int(np.count_nonzero(read >= self.max_value))
             stats.inputs.add(read)
             stats.outputs.add(computed)
+
+    def dumps(self) -> bytes:
+        """The counts and spreads, for :meth:`merge` in another process."""
+        import json  # NaN and ±inf included, as json writes them
+
+        return json.dumps(
+            {
+                column: [
+                    stats.count,
+                    stats.nan,
+                    stats.below,
+                    stats.capped,
+                    *_spread(stats.inputs),
+                    *_spread(stats.outputs),
+                ]
+                for column, stats in self.columns.items()
+            }
+        ).encode()
+
+    def merge(self, data: bytes) -> None:
+        """Count in what :meth:`dumps` of a later part of the input gave."""
+        import json
+
+        for column, numbers in json.loads(data).items():
+            stats = self.columns.setdefault(int(column), ColumnStats())
+            stats.count += numbers[0]
+            stats.nan += numbers[1]
+            stats.below += numbers[2]
+            stats.capped += numbers[3]
+            stats.inputs.merge(Spread(*numbers[4:8]))
+            stats.outputs.merge(Spread(*numbers[8:12]))
 
     def blocks(self, names: list[str], *, named: bool = False) -> list[str]:
         """The summary as text, one block of lines per column in column order; ``0 values`` when
@@ -117,6 +159,10 @@ class Stats:
                 lines.append(f"  {label:<8}" + "".join(f"{c:>10}" for c in spread.cells()))
             blocks.append("\n".join(lines))
         return blocks
+
+
+def _spread(spread: Spread) -> list[float]:
+    return [spread.low, spread.high, spread.total, spread.count]
 
 
 def _number(value: float) -> str:

@@ -1,0 +1,159 @@
+"""Every output format against a straightforward reference, on random CSV with odd cells.
+
+The reference below builds each format row by row from the definitions (parse_number, the core function,
+repr, JSON's null for what it cannot spell), independently of the bulk engine, which assembles formats
+column by column. Small inputs run in-process; large ones run through the installed command with one
+process and with worker processes, which must give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from relu_cli import core
+from relu_cli.cli import app
+from relu_cli.numbers import JSON_NUMBER, parse_number
+
+RELU_CLI = str(Path(sys.executable).parent / "relu-cli")
+FORMATS = ["text", "csv", "tsv", "json", "ndjson"]
+NAMES = ["id", "x", "label", "y"]
+FUNCTIONS: dict[str, tuple[list[str], Callable[[float], float]]] = {
+    "relu": (["relu"], lambda v: float(core.relu(v))),
+    "leaky": (["leaky-relu", "--slope", "0.1"], lambda v: float(core.leaky_relu(v, slope=0.1))),
+    "gradient": (["relu", "--mode", "gradient"], lambda v: float(core.relu_grad(v))),
+}
+# numbers in every spelling relu-cli reads, and missing cells; none needs quoting in CSV
+ODD = ["", " ", "nan", "NaN", "inf", "-inf", "+1", ".5", "-.5", "5.", "-0", "0", "1e-7", "1E5", " 3 ", "01"]
+LABELS = ["a", "b c", "1", "-2.5", "", "nan", "true", "é", "x y z"]
+
+
+def cell(rng: random.Random) -> str:
+    if rng.random() < 0.2:
+        return rng.choice(ODD)
+    return repr(rng.gauss(0, 1) * 10.0 ** rng.randint(-6, 6))
+
+
+def reference(rows: list[list[str]], fmt: str, function: Callable[[float], float]) -> str:
+    """The output of ``-c x,y`` in ``fmt``, row by row from the definitions."""
+
+    def result(text: str) -> float | None:
+        value = parse_number(text)
+        return None if value is None else function(value)
+
+    def as_text(text: str) -> str:
+        value = result(text)
+        return text if value is None else repr(value)
+
+    def as_json(text: str) -> str:
+        value = result(text)
+        return "null" if value is None or not math.isfinite(value) else repr(value)
+
+    def passthrough(text: str) -> str:
+        return text if JSON_NUMBER.fullmatch(text) else json.dumps(text, ensure_ascii=False)
+
+    if fmt in ("text", "csv", "tsv"):
+        delimiter = "\t" if fmt == "tsv" else ","
+        lines = [delimiter.join(NAMES)]
+        lines += [delimiter.join([i, as_text(x), label, as_text(y)]) for i, x, label, y in rows]
+        return "".join(line + "\n" for line in lines)
+    objects = [
+        f'{{"id": {passthrough(i)}, "x": {as_json(x)}, "label": {passthrough(label)}, "y": {as_json(y)}}}'
+        for i, x, label, y in rows
+    ]
+    if fmt == "ndjson":
+        return "".join(obj + "\n" for obj in objects)
+    return "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
+
+
+def csv_input(rows: list[list[str]]) -> str:
+    return ",".join(NAMES) + "\n" + "".join(",".join(row) + "\n" for row in rows)
+
+
+def random_rows(rng: random.Random, count: int) -> list[list[str]]:
+    return [[str(i), cell(rng), rng.choice(LABELS), cell(rng)] for i in range(count)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), count=st.integers(1, 300), fmt=st.sampled_from(FORMATS))
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_every_format_equals_the_reference_on_odd_cells(name: str, seed: int, count: int, fmt: str) -> None:
+    args, function = FUNCTIONS[name]
+    rows = random_rows(random.Random(seed), count)
+    result = CliRunner().invoke(app, [*args, "-c", "x,y", "--format", fmt], csv_input(rows))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == reference(rows, fmt, function)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[str]]]:
+    """About 4 MiB of CSV with odd cells all through it: several chunks, enough for the workers."""
+    rows = random_rows(random.Random(11), 120_000)
+    path = tmp_path_factory.mktemp("formats") / "odd.csv"
+    path.write_text(csv_input(rows))
+    return path, rows
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_one_process_and_workers_give_the_reference_in_every_format(
+    large: tuple[Path, list[list[str]]], fmt: str
+) -> None:
+    path, rows = large
+    outputs = [
+        subprocess.run(
+            [
+                RELU_CLI,
+                "leaky-relu",
+                "--slope",
+                "0.1",
+                "-c",
+                "x,y",
+                "--format",
+                fmt,
+                "-j",
+                jobs,
+                "-f",
+                str(path),
+            ],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for jobs in ("1", "3")
+    ]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].decode() == reference(rows, fmt, FUNCTIONS["leaky"][1])
+
+
+@pytest.mark.parametrize("fmt", [*FORMATS, "table"])
+def test_values_one_per_line_with_nan_in_every_format_are_the_same_with_workers(
+    tmp_path: Path, fmt: str
+) -> None:
+    rng = np.random.default_rng(5)
+    values = [repr(v) for v in rng.standard_normal(300_000).tolist()]
+    values[::997] = ["nan"] * len(values[::997])
+    path = tmp_path / "values.txt"
+    path.write_text("".join(value + "\n" for value in values))
+    outputs = {
+        jobs: subprocess.run(
+            [RELU_CLI, "relu", "--format", fmt, "--max-rows", "8", "--stats", "-j", jobs, "-f", str(path)],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        for jobs in ("1", "3")
+    }
+    assert outputs["1"].stdout == outputs["3"].stdout
+    assert outputs["1"].stderr == outputs["3"].stderr
+    assert f"300,000 values, {len(values[::997])} NaN".encode() in outputs["3"].stderr
