@@ -283,3 +283,16 @@ def test_values_work_with_stdin_closed() -> None:
 def test_overflow_to_infinity_prints_no_numpy_warning() -> None:
     result = run(["leaky-relu", "--slope", "10", "--", "-1e308"])
     assert (result.returncode, result.stdout, result.stderr) == (0, b"-inf\n", b"")
+
+
+# -------------------------------------------------------------------------- nothing lost without a word
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json", "ndjson", "table"])
+@pytest.mark.parametrize("size", [100_000, 3_000_000])
+def test_a_closed_pipe_after_one_large_record_exits_141_quietly(fmt: str, size: int) -> None:
+    # the reader leaves while a large write is half taken: the rest must not be dropped as if written
+    script = f"""python3 -c "print('s'); print('a'*{size})" | "{RELU_CLI}" relu --format {fmt} | head -c 10 \
+        >/dev/null; echo "${{PIPESTATUS[1]}}" >&2"""
+    result = subprocess.run(["bash", "-c", script], capture_output=True, timeout=120, check=False)
+    assert result.stderr.decode().splitlines() == ["141"], "nothing but the status on stderr"
