@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from .errors import InputError
+from .errors import InputError, shortened
 from .pipeline import Processed
 from .readers import CHUNK_SIZE, WHITESPACE, Batch, Layout, parse_number, unquote
 from .writers import Writer
@@ -154,9 +154,10 @@ class JsonReader:
         if layout.value_list:
             return [to_field(value)]
         if not isinstance(value, dict):
-            raise self._error(f"expected an object like the first record, found {compact(value)}", line)
+            found = shortened(compact(value))
+            raise self._error(f"expected an object like the first record, found {found}", line)
         if value.keys() != set(layout.names):
-            keys, first = ", ".join(value), ", ".join(layout.names)
+            keys, first = shortened(", ".join(value)), shortened(", ".join(layout.names))
             raise self._error(f"keys ({keys}) differ from those of the first object ({first})", line)
         return [to_field(value[name]) for name in layout.names]
 

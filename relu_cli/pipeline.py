@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
-from .errors import InputError
+from .errors import InputError, quoted
 from .numbers import format_tokens, parse_cells
 from .readers import CHUNK_SIZE, Batch, Block, Deferred, Layout, Piece, parse_number, unquote
 from .workers import Job, Workers
@@ -295,7 +295,7 @@ class Processor:
             for index in parsed.bad.tolist():
                 problems.append(
                     InputError(
-                        f"{cells[index].decode()!r} is not a number",
+                        f"{quoted(cells[index].decode())} is not a number",
                         source=source,
                         line=int(lines[index]),
                         column=column + 1,
@@ -376,9 +376,8 @@ class Processor:
             value = parse_number(text)
             if value is None:
                 column = piece.first_field + i + 1
-                problems.append(
-                    InputError(f"{text!r} is not a number", source=batch.source, line=line, column=column)
-                )
+                message = f"{quoted(text)} is not a number"
+                problems.append(InputError(message, source=batch.source, line=line, column=column))
                 if self.on_error is not OnError.nan:
                     bad.add(i)
                     continue
@@ -430,7 +429,7 @@ class Processor:
                 value = parse_number(text)
                 if value is None:
                     problem = InputError(
-                        f"{text!r} is not a number",
+                        f"{quoted(text)} is not a number",
                         source=batch.source,
                         line=batch.lines[i],
                         column=column + 1,

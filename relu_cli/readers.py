@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import BinaryIO, TypeVar, overload
 
-from .errors import InputError, UsageError
+from .errors import InputError, UsageError, quoted
 
 #: What relu-cli accepts as a number: decimal or exponent notation with an optional sign, ``.5``,
 #: ``5.``, ``inf``/``infinity`` and ``nan`` in any case. Stricter than Python's ``float()`` on purpose:
@@ -287,7 +287,7 @@ def read_values(tokens: Iterable[str]) -> tuple[Layout, Batch]:
     rows: list[list[str]] = []
     for position, token in enumerate(tokens, start=1):
         if parse_number(token) is None:
-            raise UsageError(f"{token!r} is not a number", where=f"argument {position}")
+            raise UsageError(f"{quoted(token)} is not a number", where=f"argument {position}")
         rows.append([token])
     layout = Layout("arguments", WHITESPACE, None, ["1"], value_list=True)
     return layout, Batch("arguments", rows, list(range(1, len(rows) + 1)))
@@ -580,6 +580,6 @@ def parse_columns(spec: str, names: list[str]) -> list[int]:
             if 1 <= low <= high <= len(names):
                 indexes.extend(i for i in range(low - 1, high) if i not in indexes)
                 continue
-        available = ", ".join(f"{i} {name!r}" for i, name in enumerate(names, start=1))
-        raise UsageError(f"no column {item!r}; available: {available}", where="--columns")
+        available = ", ".join(f"{i} {quoted(name)}" for i, name in enumerate(names, start=1))
+        raise UsageError(f"no column {quoted(item)}; available: {available}", where="--columns")
     return indexes

@@ -193,6 +193,10 @@ def test_ndjson_is_answered_line_by_line_while_the_producer_is_still_writing() -
         ('[-1,\n {"x": 1}]', "<stdin>:2:1: '{\"x\": 1}' is not a number"),
         ('{"x": -1}\n{"y": 1}\n', "<stdin>:2: keys (y) differ from those of the first object (x)"),
         ('[{"x": -1}, 2]', "<stdin>:1: expected an object like the first record, found 2"),
+        (
+            '[{"x": -1}, "' + "y" * 100 + '"]',
+            f'<stdin>:1: expected an object like the first record, found "{"y" * 79}… (102 characters)',
+        ),
         ('{"x": -1}\n{"x": }\n', "<stdin>:2: invalid JSON: Expecting value"),
         ("[1, 2\n", "<stdin>:2: the JSON array is not closed"),
         ("[1 2]", "<stdin>:1: expected ',' or ']' after an array element"),

@@ -296,3 +296,20 @@ def test_a_closed_pipe_after_one_large_record_exits_141_quietly(fmt: str, size: 
         >/dev/null; echo "${{PIPESTATUS[1]}}" >&2"""
     result = subprocess.run(["bash", "-c", script], capture_output=True, timeout=120, check=False)
     assert result.stderr.decode().splitlines() == ["141"], "nothing but the status on stderr"
+
+
+def test_an_error_quotes_at_most_80_characters_of_a_huge_bad_value() -> None:
+    result = run(["relu"], stdin=b"1\n" + b"a" * 10_000_000 + b"\n-2\n")
+    assert result.returncode == 1
+    assert result.stdout == b"1.0\n"
+    assert_one_line_error(
+        result.stderr, f"<stdin>:2:1: {'a' * 80!r}… (10,000,000 characters) is not a number"
+    )
+    assert len(result.stderr) < 200
+
+
+def test_a_skipped_huge_bad_value_is_quoted_short_in_the_warning_too() -> None:
+    result = run(["relu", "--on-error", "skip"], stdin=b"1\n" + b"b" * 100_000 + b"\n-2\n")
+    assert (result.returncode, result.stdout) == (0, b"1.0\n0.0\n")
+    assert f"{'b' * 80!r}… (100,000 characters) is not a number" in result.stderr.decode()
+    assert len(result.stderr) < 300
