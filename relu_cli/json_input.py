@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from .errors import InputError, shortened
+from .errors import InputError, quoted, shortened
 from .pipeline import Processed
 from .readers import CHUNK_SIZE, WHITESPACE, Batch, Layout, parse_number, unquote
 from .writers import Writer
@@ -31,7 +31,34 @@ class JsonNumber(str):
     """A JSON number kept exactly as written (``NaN`` and ``Infinity`` too, as Python's json reads them)."""
 
 
-_DECODER = json.JSONDecoder(parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=JsonNumber)
+class DuplicateKey(ValueError):
+    """A JSON object that names a key twice: keeping either value would drop the other unsaid."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; :class:`DuplicateKey` when a key comes twice.
+
+    >>> _object([("x", 1), ("x", 2)])
+    Traceback (most recent call last):
+    relu_cli.json_input.DuplicateKey: x
+    """
+    made = dict(pairs)
+    if len(made) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
+    return made
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_object, parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=JsonNumber
+)
 
 
 def compact(value: Any) -> str:
@@ -125,6 +152,11 @@ class JsonReader:
                         continue
                 try:
                     value, end = _DECODER.raw_decode(text, pos)
+                except DuplicateKey as duplicate:
+                    message = (
+                        f"duplicate key {quoted(duplicate.key)} in a JSON object (each key may appear once)"
+                    )
+                    raise self._error(message, line) from None
                 except json.JSONDecodeError as error:
                     if not final and text.find("\n", error.pos) < 0:
                         break  # perhaps cut by the chunk (a cut can only spoil the last line): wait

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from test_e2e import RELU_CLI, shell
 
+from relu_cli.errors import InputError
 from relu_cli.json_input import JsonReader
 
 OBJECTS = '[{"id": 1, "x": -2, "label": "a, \\"b\\""}, {"id": 2, "x": 3.50, "label": "c"}]'
@@ -131,6 +132,20 @@ def test_ndjson_cut_anywhere_between_chunks_reads_the_same(chunk_size: int) -> N
     rows = [row for batch in reader.batches() for row in batch.rows]
     assert rows == [["1", "-2", "true", '["p", 1.50]'], ["2", "4", "false", ""]]
     assert reader.layout is not None and reader.layout.names == ["id", "x", "ok", "tags"]
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "key"),
+    [
+        ('{"x": 1, "x": -2}', 1, "x"),
+        ('[\n{"x": 1},\n{"x": 1, "y": [{"z": 1, "z": 1}]}]', 3, "z"),
+        ('{"x": 1}\n\n{"x": 1,\n"x": 2}', 3, "x"),
+    ],
+)
+def test_a_key_twice_in_one_object_is_an_error_at_the_objects_line(data: str, line: int, key: str) -> None:
+    with pytest.raises(InputError) as caught:
+        list(JsonReader(io.BytesIO(data.encode()), "t").batches())
+    assert str(caught.value) == f"t:{line}: duplicate key {key!r} in a JSON object (each key may appear once)"
 
 
 # ------------------------------------------------------------------------------------------ files, formats

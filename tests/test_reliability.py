@@ -288,6 +288,21 @@ def test_overflow_to_infinity_prints_no_numpy_warning() -> None:
 # -------------------------------------------------------------------------- nothing lost without a word
 
 
+@pytest.mark.parametrize(
+    ("data", "line", "key"),
+    [
+        (b'{"x": 1, "x": -2}\n', 1, "x"),
+        (b'{"x": 1}\n{"x": 2, "x": 3}\n', 2, "x"),
+        (b'[{"x": 1},\n {"x": 2, "y": {"a": 1, "a": 2}}]\n', 2, "a"),
+    ],
+    ids=["first object", "a later object", "a nested object"],
+)
+def test_a_duplicate_json_key_is_an_error_naming_its_line_and_key(data: bytes, line: int, key: str) -> None:
+    result = run(["relu"], stdin=data)
+    assert result.returncode == 1
+    assert_one_line_error(result.stderr, f"<stdin>:{line}: duplicate key {key!r} in a JSON object")
+
+
 @pytest.mark.parametrize("fmt", ["text", "csv", "json", "ndjson", "table"])
 @pytest.mark.parametrize("size", [100_000, 3_000_000])
 def test_a_closed_pipe_after_one_large_record_exits_141_quietly(fmt: str, size: int) -> None:
