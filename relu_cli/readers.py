@@ -107,13 +107,14 @@ def is_header(fields: list[str]) -> bool:
 
 
 def column_names(header: list[str] | None, width: int) -> list[str]:
-    """Names for the columns: the header's (duplicates made unique as ``name_2``), else ``1``, ``2``, …"""
+    """Names for the columns: the header's as written, blanks included (duplicates made unique as
+    ``name_2``), else ``1``, ``2``, …"""
     if header is None:
         return [str(i) for i in range(1, width + 1)]
     names: list[str] = []
     seen: set[str] = set()
     for raw in header:
-        name = base = unquote(raw).strip(_BLANKS)
+        name = base = unquote(raw)
         suffix = 2
         while name in seen:
             name, suffix = f"{base}_{suffix}", suffix + 1
@@ -567,12 +568,21 @@ def check_same_layout(first: Layout, other: Layout) -> None:
 def parse_columns(spec: str, names: list[str]) -> list[int]:
     """0-based column indexes for a csvkit-style list: names, 1-based numbers and ranges (``1,3-5,x``).
 
-    A name is looked up first, so a column named ``2`` is found by its name.
+    A name is looked up first, so a column named ``2`` is found by its name: as written, then with the
+    blanks around the item and around the names ignored, so ``b`` finds a column named ``b  `` (the
+    first one, should several differ only in blanks).
+
+    >>> parse_columns("b,1", ["a", " b "]), parse_columns(" b ", ["b", " b "])
+    ([1, 0], [1])
     """
     indexes: list[int] = []
-    for item in (part.strip() for part in spec.split(",")):
-        if item in names:
-            indexes.append(names.index(item))
+    trimmed = [name.strip(_BLANKS) for name in names]
+    for part in spec.split(","):
+        item = part.strip()
+        looked_up = ((names, part), (names, item), (trimmed, item.strip(_BLANKS)))
+        found = next((where.index(wanted) for where, wanted in looked_up if wanted in where), None)
+        if found is not None:
+            indexes.append(found)
             continue
         bounds = item.split("-")
         if 1 <= len(bounds) <= 2 and all(b.isdigit() for b in bounds):

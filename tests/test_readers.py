@@ -232,8 +232,12 @@ def test_column_names_without_a_header_are_positions() -> None:
     assert column_names(None, 3) == ["1", "2", "3"]
 
 
-def test_column_names_are_unquoted_and_stripped() -> None:
-    assert column_names(['"x, y"', " z\t", '"say ""hi"""'], 3) == ["x, y", "z", 'say "hi"']
+def test_column_names_are_unquoted_and_keep_their_blanks() -> None:
+    assert column_names(['"x, y"', " z\t", '"say ""hi"""'], 3) == ["x, y", " z\t", 'say "hi"']
+
+
+def test_names_differing_only_in_blanks_are_different_columns() -> None:
+    assert column_names(["b", "b ", " b"], 3) == ["b", "b ", " b"]
 
 
 def test_duplicate_column_names_are_made_unique() -> None:
@@ -264,6 +268,18 @@ def test_parse_columns_takes_names_indices_and_ranges(spec: str, indexes: list[i
 
 def test_parse_columns_finds_a_column_named_like_a_number_by_its_name() -> None:
     assert parse_columns("2", ["a", "b", "2"]) == [2]
+
+
+@pytest.mark.parametrize(
+    ("spec", "indexes"),
+    [("b", [1]), ("b  ", [1]), ("c", [2]), (" c", [2]), ("  c", [2]), ("2", [3])],
+)
+def test_parse_columns_finds_names_with_blanks_as_written_or_trimmed(spec: str, indexes: list[int]) -> None:
+    assert parse_columns(spec, ["n", "b  ", "  c", " 2"]) == indexes
+
+
+def test_parse_columns_prefers_the_name_as_written_to_a_trimmed_one() -> None:
+    assert parse_columns("b", [" b", "b"]) == [1]
 
 
 @pytest.mark.parametrize(

@@ -303,6 +303,27 @@ def test_a_duplicate_json_key_is_an_error_naming_its_line_and_key(data: bytes, l
     assert_one_line_error(result.stderr, f"<stdin>:{line}: duplicate key {key!r} in a JSON object")
 
 
+HEADER_WITH_BLANKS = b"n,a,b  ,  c\n1,x,-2,3\n"
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--format", "csv"], b"n,a,b  ,  c\n1.0,x,0.0,3.0\n"),
+        (["--format", "tsv"], b"n\ta\tb  \t  c\n1.0\tx\t0.0\t3.0\n"),
+        (["--format", "ndjson"], b'{"n": 1.0, "a": "x", "b  ": 0.0, "  c": 3.0}\n'),
+        (["--format", "json"], b'[\n{"n": 1.0, "a": "x", "b  ": 0.0, "  c": 3.0}\n]\n'),
+        (["--format", "text"], b"n,a,b  ,  c\n1.0,x,0.0,3.0\n"),
+        (["-n"], b"  1: n\n  2: a\n  3: b  \n  4:   c\n"),
+        (["-c", "b,c", "--format", "csv"], b"n,a,b  ,  c\n1,x,0.0,3.0\n"),
+        (["-c", "b  ,  c", "--format", "csv"], b"n,a,b  ,  c\n1,x,0.0,3.0\n"),
+    ],
+)
+def test_header_names_keep_their_blanks(options: list[str], expected: bytes) -> None:
+    result = run(["relu", *options], stdin=HEADER_WITH_BLANKS)
+    assert (result.returncode, result.stdout, result.stderr) == (0, expected, b"")
+
+
 @pytest.mark.parametrize("fmt", ["text", "csv", "json", "ndjson", "table"])
 @pytest.mark.parametrize("size", [100_000, 3_000_000])
 def test_a_closed_pipe_after_one_large_record_exits_141_quietly(fmt: str, size: int) -> None:
