@@ -333,16 +333,19 @@ class TextReader:
         is available rather than waiting for more.
 
         The first line comes on its own, so that the layout is known before the rest is looked at in bulk.
-        A byte-order mark is dropped and a missing final line end supplied. Cutting at a line feed never
-        splits a UTF-8 character. A record that outgrows the chunk size with no line end is cut where
-        :meth:`_cut_at` says; its pieces come one by one, the last one with its line end.
+        A byte-order mark is dropped and a missing final line end supplied; the read that finds the end of
+        the input also ends the last chunk, so a last record without a line end comes in the same chunk as
+        with one. Cutting at a line feed never splits a UTF-8 character. A record that outgrows the chunk
+        size with no line end is cut where :meth:`_cut_at` says; its pieces come one by one, the last one
+        with its line end.
         """
         pending, first, inside = b"", True, False  # inside: a long record has been cut and goes on
         while True:
-            data = self._read(pending)
-            end = len(data) == len(pending)  # nothing more came: the end of the input
+            data, end = self._read(pending)
             if end:
-                chunk, pending = data + b"\n" if data or inside else b"", b""
+                if (data or inside) and not data.endswith(b"\n"):
+                    data += b"\n"
+                chunk, pending = data, b""
             else:
                 cut = data.rfind(b"\n") + 1
                 if not cut and len(data) >= self.chunk_size and self.cut_long_records:
@@ -428,8 +431,9 @@ class TextReader:
             self._fields_before = 0
         return batch
 
-    def _read(self, pending: bytes) -> bytes:
-        """``pending`` and up to a chunk's size more: what is available now, waiting only while nothing is.
+    def _read(self, pending: bytes) -> tuple[bytes, bool]:
+        """``pending`` and up to a chunk's size more: what is available now, waiting only while nothing is;
+        and whether the input has ended.
 
         A pipe hands over at most 64 KiB at a time, so reads are gathered while more is ready.
         """
@@ -441,13 +445,18 @@ class TextReader:
         while pieces[-1] and size < wanted and self.ready():
             pieces.append(read(wanted - size))
             size += len(pieces[-1])
-        return b"".join(pieces)
+        return b"".join(pieces), not pieces[-1]
 
     def ready(self) -> bool:
-        """Whether the stream can be read without waiting."""
+        """Whether the stream can be read without waiting: always for bytes in memory (no file descriptor),
+        such as a ``BytesIO``."""
         try:
-            return bool(select.select([self.stream.fileno()], [], [], 0)[0])
-        except (AttributeError, OSError, ValueError):  # not a file descriptor, such as BytesIO
+            fd = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):  # no file descriptor: bytes in memory, such as BytesIO
+            return True
+        try:
+            return bool(select.select([fd], [], [], 0)[0])
+        except (OSError, ValueError):
             return False
 
     def _block(self, data: bytes) -> Block | None:

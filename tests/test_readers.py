@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 
 import pytest
 
@@ -50,13 +51,27 @@ def input_error(data: bytes, **options: object) -> InputError:
 
 
 class TricklingStream(io.RawIOBase):
-    """A pipe that has delivered only some of its chunks so far; reading past them fails the test."""
+    """A pipe that has delivered only some of its chunks so far; reading past them fails the test.
+
+    Its file descriptor is that of a real pipe with nothing in it, so that asking whether more can be
+    read without waiting says no, as for a slow producer."""
 
     def __init__(self, chunks: list[bytes]) -> None:
         self.chunks = chunks
+        self._pipe = os.pipe()
 
     def readable(self) -> bool:
         return True
+
+    def fileno(self) -> int:
+        return self._pipe[0]
+
+    def close(self) -> None:  # also called when it is collected
+        if self._pipe[0] >= 0:
+            for fd in self._pipe:
+                os.close(fd)
+            self._pipe = (-1, -1)
+        super().close()
 
     def read1(self, size: int = -1) -> bytes:
         assert self.chunks, "the reader waited for more input before handing over what it had"
@@ -384,6 +399,15 @@ def test_crlf_line_ends_and_a_missing_final_newline_are_accepted() -> None:
     assert layout is not None and layout.names == ["x", "y"]
     assert rows == [["1", "2"], ["3", "4"]]
     assert lines == [2, 3]
+
+
+def test_a_last_record_without_a_line_end_comes_with_the_records_before_it() -> None:
+    # so that it is decided and written as it would be with a line end: here column b is decided
+    # numeric by the last record, and the empty cell before it is a missing value of that column
+    with_end = TextReader(io.BytesIO(b"a,b\n1,\n2,3\n"), "in.txt")
+    without = TextReader(io.BytesIO(b"a,b\n1,\n2,3"), "in.txt")
+    batches = [[(list(b.rows), list(b.lines)) for b in r.batches()] for r in (with_end, without)]
+    assert batches[0] == batches[1] == [([], []), ([["1", ""], ["2", "3"]], [2, 3])]
 
 
 def test_blank_lines_are_skipped_and_line_numbers_stay_true() -> None:

@@ -303,6 +303,20 @@ def test_a_duplicate_json_key_is_an_error_naming_its_line_and_key(data: bytes, l
     assert_one_line_error(result.stderr, f"<stdin>:{line}: duplicate key {key!r} in a JSON object")
 
 
+@pytest.mark.parametrize("fmt", ["text", "csv", "json", "ndjson", "table"])
+def test_the_last_record_comes_out_the_same_without_a_final_line_end(tmp_path: Path, fmt: str) -> None:
+    data = b"a,b\n1,\n2,3"
+    outcomes = []
+    for ending in [b"", b"\n", b"\r\n"]:
+        outcomes.append(run(["relu", "--format", fmt], stdin=data + ending).stdout)
+        path = tmp_path / "in.csv"
+        path.write_bytes(data + ending)
+        outcomes.append(run(["relu", "--format", fmt, "-f", str(path)]).stdout)
+    assert len(set(outcomes)) == 1, outcomes
+    if fmt == "ndjson":
+        assert outcomes[0] == b'{"a": 1.0, "b": null}\n{"a": 2.0, "b": 3.0}\n'
+
+
 HEADER_WITH_BLANKS = b"n,a,b  ,  c\n1,x,-2,3\n"
 
 
