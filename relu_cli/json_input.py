@@ -116,14 +116,22 @@ class JsonReader:
         decode = codecs.getincrementaldecoder("utf-8-sig")().decode
         text, pos, line = "", 0, 1  # line is the line number at text[pos]
         expect = "value"  # inside an array: "first" (a value or ]), "value", "comma" (, or ]), "end"
+        after_cr = False  # the text so far ends in a CR, made a line feed: drop a line feed next
         while True:
             data = read(self.chunk_size)
             final = not data
             try:
-                text = text[pos:] + decode(data, final=final)
+                new = decode(data, final=final)
             except UnicodeDecodeError as error:
-                bad_line = line + text.count("\n", pos) + data[: error.start].count(b"\n")
+                before = data[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                bad_line = line + text.count("\n", pos) + before.count(b"\n")
                 raise self._error("invalid UTF-8 (relu-cli reads UTF-8 text)", bad_line) from None
+            # a lone CR ends a line, as CR-LF and LF do, so that line numbers count CR-ended lines
+            # (a raw CR in JSON is white space, or an error inside a string either way)
+            if after_cr and new.startswith("\n"):
+                new = new[1:]
+            after_cr = new.endswith("\r")
+            text = text[pos:] + new.replace("\r\n", "\n").replace("\r", "\n")
             pos = 0
             values: list[tuple[int, Any]] = []
             while True:

@@ -327,6 +327,9 @@ class TextReader:
         self._open: list[str] = []  # the lines of a record whose quoted field continues on the next line
         self._open_line = 0
         self._fields_before = 0  # fields of a long record that came in earlier pieces
+        self._quoted = False  # whether the bytes read so far leave a quoted field open
+        self._after_cr = False  # the bytes read so far end in a CR, made a line feed: drop a next one
+        self._held = b""  # a CR at the end of a read inside a quoted field: half of a CR-LF, or not
 
     def _chunks(self) -> Iterator[tuple[bytes, bool]]:
         """The bytes, cut after a line end, each with whether it is a piece of a long record; reads what
@@ -418,7 +421,7 @@ class TextReader:
         assert self.layout is not None  # decided by _cut_at at the first cut
         ends = data.endswith(b"\n")
         if ends:
-            data = data[:-2] if data.endswith(b"\r\n") else data[:-1]
+            data = data[:-1]
         if not data.isascii():
             self._decode(data)  # invalid UTF-8 is named by its line
         delimiter = self.layout.delimiter
@@ -433,19 +436,51 @@ class TextReader:
 
     def _read(self, pending: bytes) -> tuple[bytes, bool]:
         """``pending`` and up to a chunk's size more: what is available now, waiting only while nothing is;
-        and whether the input has ended.
+        and whether the input has ended. The bytes read have their line ends made line feeds
+        (:meth:`_line_ends`).
 
         A pipe hands over at most 64 KiB at a time, so reads are gathered while more is ready.
         """
         read = getattr(self.stream, "read1", self.stream.read)
         # what is pending counts toward the chunk, so the pieces of a long record do not pile up
         wanted = max(self.chunk_size - len(pending), self.chunk_size // 4, 1)
-        pieces = [pending, read(wanted)]
+        pieces = [self._held, read(wanted)]
         size = len(pieces[-1])
         while pieces[-1] and size < wanted and self.ready():
             pieces.append(read(wanted - size))
             size += len(pieces[-1])
-        return b"".join(pieces), not pieces[-1]
+        ended = not pieces[-1]
+        return pending + self._line_ends(b"".join(pieces), ended=ended), ended
+
+    def _line_ends(self, data: bytes, *, ended: bool) -> bytes:
+        """``data``, the next bytes of the input, with every line end a line feed: CR-LF, and a lone CR
+        outside a quoted field (classic Mac OS line ends), as Python's csv module splits records.
+
+        Inside a quoted field a CR-LF is a line feed too and a lone CR stays as it is. A CR that ends
+        ``data`` outside quoted fields is a line end at once (so a record is not held back until more
+        comes), and a line feed right after it, in the next read, is dropped; inside a quoted field it
+        is held until the next byte says which it is. Quotes are counted as the reader counts them
+        (a doubled quote counts twice), so a field is quoted when an odd number of quotes precede it.
+        """
+        if self._after_cr and data.startswith(b"\n"):
+            data = data[1:]
+        self._after_cr, self._held = False, b""
+        inside = self._quoted  # whether data starts inside a quoted field
+        self._quoted ^= bool(data.count(b'"') & 1)
+        if b"\r" not in data:
+            return data
+        if data.endswith(b"\r") and not ended:
+            if self._quoted:
+                data, self._held = data[:-1], b"\r"
+            else:
+                self._after_cr = True
+        data = data.replace(b"\r\n", b"\n")
+        if b'"' not in data:
+            return data if inside else data.replace(b"\r", b"\n")
+        parts = data.split(b'"')
+        for i in range(1 if inside else 0, len(parts), 2):  # the parts outside quoted fields
+            parts[i] = parts[i].replace(b"\r", b"\n")
+        return b'"'.join(parts)
 
     def ready(self) -> bool:
         """Whether the stream can be read without waiting: always for bytes in memory (no file descriptor),
@@ -465,10 +500,8 @@ class TextReader:
         layout = self.layout
         if layout is None or self._open or b'"' in data:
             return None
-        if b"\r" in data:
-            data = data.replace(b"\r\n", b"\n")
-            if b"\r" in data:
-                return None
+        if b"\r" in data:  # a CR left by _line_ends is inside a quoted field
+            return None
         if not data.isascii():
             try:
                 data.decode()
@@ -501,13 +534,11 @@ class TextReader:
             return data[: data.rfind(b"\n", 0, error.start) + 1].decode("utf-8"), problem
 
     def _records(self, text: str) -> list[tuple[int, str]]:
-        """(line number, record text) for the lines of ``text``; blank lines are skipped, CR-LF ends
-        accepted, and a quoted field may span lines."""
+        """(line number, record text) for the lines of ``text`` (every line end a line feed by now, see
+        :meth:`_line_ends`); blank lines are skipped, and a quoted field may span lines."""
         records: list[tuple[int, str]] = []
         for line_text in text.split("\n")[:-1]:
             self.line += 1
-            if line_text.endswith("\r"):
-                line_text = line_text[:-1]
             if self._open:
                 self._open.append(line_text)
                 line_text = "\n".join(self._open)

@@ -134,12 +134,22 @@ def test_ndjson_cut_anywhere_between_chunks_reads_the_same(chunk_size: int) -> N
     assert reader.layout is not None and reader.layout.names == ["id", "x", "ok", "tags"]
 
 
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 1 << 20])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_every_line_end_gives_the_same_values_and_lines(chunk_size: int, ending: str) -> None:
+    data = NDJSON.replace("\n", ending) + ending + '{"id": 3,' + ending + ' "x": 1, "ok": 1, "tags": 2}'
+    reader = JsonReader(io.BytesIO(data.encode()), "t", chunk_size=chunk_size)
+    batches = list(reader.batches())
+    assert [row[0] for batch in batches for row in batch.rows] == ["1", "2", "3"]
+    assert [line for batch in batches for line in batch.lines] == [1, 2, 4]
+
+
 @pytest.mark.parametrize(
     ("data", "line", "key"),
     [
         ('{"x": 1, "x": -2}', 1, "x"),
         ('[\n{"x": 1},\n{"x": 1, "y": [{"z": 1, "z": 1}]}]', 3, "z"),
-        ('{"x": 1}\n\n{"x": 1,\n"x": 2}', 3, "x"),
+        ('{"x": 1}\r\r{"x": 1,\r"x": 2}', 3, "x"),
     ],
 )
 def test_a_key_twice_in_one_object_is_an_error_at_the_objects_line(data: str, line: int, key: str) -> None:

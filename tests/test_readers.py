@@ -401,6 +401,41 @@ def test_crlf_line_ends_and_a_missing_final_newline_are_accepted() -> None:
     assert lines == [2, 3]
 
 
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 4, 5, 6, 7, 1 << 20])
+def test_a_lone_cr_ends_a_record_outside_quoted_fields_whatever_the_chunking(chunk_size: int) -> None:
+    # classic Mac OS line ends, with a lone CR and a CR-LF inside quoted fields, and a CR-LF at the end
+    data = b'x,note\r-1,"a\rb"\r2,"c\r\nd"\r\r3,e\r\n'
+    layout, rows, lines, _ = read_all(data, chunk_size=chunk_size)
+    assert layout is not None and layout.names == ["x", "note"]
+    assert rows == [["-1", '"a\rb"'], ["2", '"c\nd"'], ["3", "e"]]
+    assert lines == [2, 3, 6], "a CR-ended line counts as a line; a quoted lone CR does not"
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 1 << 20])
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"])
+def test_every_line_end_gives_the_same_records_and_lines(ending: bytes, chunk_size: int) -> None:
+    def lines_ended_by(ending: bytes) -> bytes:
+        quoted_break = b"\n" if ending == b"\r" else ending  # a lone CR inside quotes is no line end
+        return ending.join([b"x,y", b"1,2", b"", b'"q' + quoted_break + b'r",4', b"5,6"])
+
+    expected = read_all(lines_ended_by(b"\n") + b"\n")[:3]
+    assert expected[1:] == ([["1", "2"], ['"q\nr"', "4"], ["5", "6"]], [2, 4, 6])
+    for final in (ending, b""):
+        data = lines_ended_by(ending) + final
+        assert read_all(data, chunk_size=chunk_size)[:3] == expected, data
+
+
+def test_a_cr_at_the_end_of_a_read_is_a_line_end_at_once() -> None:
+    # a CR may be the first half of a CR-LF: the record before it is handed over all the same, and the
+    # line feed that follows it is not a second line end
+    stream = TricklingStream([b"x\r1\r", b"\n2\r", b""])
+    batches = TextReader(stream, "<stdin>").batches()  # type: ignore[arg-type]
+    first, second = next(batches), next(batches)
+    assert (list(first.rows), list(second.rows), list(second.lines)) == ([], [["1"]], [2])
+    assert stream.chunks == [b"\n2\r", b""], "the rest was not waited for"
+    assert [(list(batch.rows), list(batch.lines)) for batch in batches] == [([["2"]], [3])]
+
+
 def test_a_last_record_without_a_line_end_comes_with_the_records_before_it() -> None:
     # so that it is decided and written as it would be with a line end: here column b is decided
     # numeric by the last record, and the empty cell before it is a missing value of that column

@@ -289,6 +289,40 @@ def test_overflow_to_infinity_prints_no_numpy_warning() -> None:
 
 
 @pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("ndjson", b'{"x": 1.0, "y": 0.0}\n{"x": 0.0, "y": 4.0}\n'),
+        ("json", b'[\n{"x": 1.0, "y": 0.0},\n{"x": 0.0, "y": 4.0}\n]\n'),
+        ("text", b"x,y\n1.0,0.0\n0.0,4.0\n"),
+        ("csv", b"x,y\n1.0,0.0\n0.0,4.0\n"),
+    ],
+)
+def test_lone_cr_line_ends_split_records(tmp_path: Path, fmt: str, expected: bytes) -> None:
+    mac = tmp_path / "m.csv"
+    mac.write_bytes(b"x,y\r1,-2\r-3,4\r")
+    from_file = run(["relu", "--format", fmt, "-f", str(mac)])
+    assert (from_file.returncode, from_file.stdout, from_file.stderr) == (0, expected, b"")
+    from_pipe = run(["relu", "--format", fmt], stdin=b"x,y\r1,-2\r-3,4")  # no final line end either
+    assert (from_pipe.returncode, from_pipe.stdout, from_pipe.stderr) == (0, expected, b"")
+
+
+def test_lone_cr_inside_a_quoted_field_is_data_and_line_numbers_count_cr_lines() -> None:
+    result = run(["relu", "--format", "ndjson"], stdin=b'x,note\r-1,"a\rb"\r2,c\r')
+    assert result.stdout == b'{"x": 0.0, "note": "a\\rb"}\n{"x": 2.0, "note": "c"}\n'
+    bad = run(["relu"], stdin=b"x\r1\r\r\rfoo\r2\r")
+    assert bad.returncode == 1
+    assert bad.stdout == b"x\n1.0\n"
+    assert_one_line_error(bad.stderr, "<stdin>:5:1: 'foo' is not a number")
+
+
+def test_lone_cr_line_ends_in_json_input_count_as_lines() -> None:
+    assert run(["relu"], stdin=b'{"x": 1}\r{"x": -2}\r').stdout == b'{"x": 1.0}\n{"x": 0.0}\n'
+    bad = run(["relu"], stdin=b'{"x": 1}\r{"x": 2}\r{"x": "a"}\r')
+    assert bad.returncode == 1
+    assert_one_line_error(bad.stderr, "<stdin>:3:1: 'a' is not a number")
+
+
+@pytest.mark.parametrize(
     ("data", "line", "key"),
     [
         (b'{"x": 1, "x": -2}\n', 1, "x"),
