@@ -95,6 +95,18 @@ def to_json(raw: str) -> str:
     return json.dumps(raw, ensure_ascii=False)  # text from a delimited input read in the same run
 
 
+def _perhaps_cut(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether ``error`` may come from ``text`` being cut short, so that more input could mend it.
+
+    A cut can only spoil the last line, and only where the text ends: in the last few characters (a
+    literal, a number, an escape) or in a string still open there. Any other error stands whatever
+    follows, so the text after it is not held waiting: a stream of NUL bytes fails at once.
+    """
+    if text.find("\n", error.pos) >= 0:
+        return False
+    return error.pos >= len(text) - 16 or error.msg.startswith("Unterminated string")
+
+
 class JsonReader:
     """Records from a byte stream of JSON; like :class:`~relu_cli.readers.TextReader`, :attr:`layout`
     describes the input once the first batch has been produced."""
@@ -166,8 +178,8 @@ class JsonReader:
                     )
                     raise self._error(message, line) from None
                 except json.JSONDecodeError as error:
-                    if not final and text.find("\n", error.pos) < 0:
-                        break  # perhaps cut by the chunk (a cut can only spoil the last line): wait
+                    if not final and _perhaps_cut(text, error):
+                        break  # perhaps cut by the chunk: wait for the rest
                     raise self._error(
                         f"invalid JSON: {error.msg}", line + text.count("\n", pos, error.pos)
                     ) from None

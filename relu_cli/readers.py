@@ -340,7 +340,7 @@ class TextReader:
         the input also ends the last chunk, so a last record without a line end comes in the same chunk as
         with one. Cutting at a line feed never splits a UTF-8 character. A record that outgrows the chunk
         size with no line end is cut where :meth:`_cut_at` says; its pieces come one by one, the last one
-        with its line end.
+        with its line end. One that cannot be cut and holds a NUL byte is binary data, an error.
         """
         pending, first, inside = b"", True, False  # inside: a long record has been cut and goes on
         while True:
@@ -351,14 +351,22 @@ class TextReader:
                 chunk, pending = data, b""
             else:
                 cut = data.rfind(b"\n") + 1
-                if not cut and len(data) >= self.chunk_size and self.cut_long_records:
+                if not cut and len(data) >= self.chunk_size:
                     if first:
                         data = data.removeprefix(_BOM)
-                    at, after = self._cut_at(data)
+                    at, after = self._cut_at(data) if self.cut_long_records else (-1, -1)
                     if at >= 0:
                         yield data[:at], True
                         pending, first, inside = data[after:], False, True
                         continue
+                    if b"\x00" in data:
+                        line = self._open_line if self._open else self.line + 1
+                        raise InputError(
+                            f"binary data: NUL bytes and no line end in {len(data):,} bytes "
+                            "(relu-cli reads UTF-8 text)",
+                            source=self.source,
+                            line=line,
+                        )
                 chunk, pending = data[:cut], data[cut:]
             if chunk and inside:
                 head = chunk.index(b"\n") + 1

@@ -158,6 +158,30 @@ def test_a_key_twice_in_one_object_is_an_error_at_the_objects_line(data: str, li
     assert str(caught.value) == f"t:{line}: duplicate key {key!r} in a JSON object (each key may appear once)"
 
 
+def test_a_bad_value_is_not_held_waiting_for_more_when_more_cannot_mend_it() -> None:
+    class Zeros(io.RawIOBase):
+        """``[1,`` and a line end, then NUL bytes for ever."""
+
+        def __init__(self) -> None:
+            self.given = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+            head = b"[1,\n" if not self.given else b""
+            buffer[: len(head)] = head
+            buffer[len(head) :] = bytes(len(buffer) - len(head))
+            self.given += len(buffer)
+            return len(buffer)
+
+    stream = Zeros()
+    with pytest.raises(InputError) as caught:
+        list(JsonReader(io.BufferedReader(stream), "t", chunk_size=4096).batches())
+    assert str(caught.value) == "t:2: invalid JSON: Expecting value"
+    assert stream.given <= 2 * 8192
+
+
 # ------------------------------------------------------------------------------------------ files, formats
 
 

@@ -445,6 +445,28 @@ def test_a_last_record_without_a_line_end_comes_with_the_records_before_it() -> 
     assert batches[0] == batches[1] == [([], []), ([["1", ""], ["2", "3"]], [2, 3])]
 
 
+@pytest.mark.parametrize("options", [{}, {"header": True}, {"cut_long_records": True}])
+def test_a_long_run_of_nul_bytes_is_binary_data_read_in_bounded_memory(options: dict[str, bool]) -> None:
+    class Zeros(io.RawIOBase):
+        """/dev/zero, counting what is read of it."""
+
+        read_so_far = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+            Zeros.read_so_far += len(buffer)
+            buffer[:] = bytes(len(buffer))
+            return len(buffer)
+
+    reader = TextReader(io.BufferedReader(Zeros()), "zeros", chunk_size=4096, **options)  # type: ignore[arg-type]
+    with pytest.raises(InputError) as caught:
+        list(reader.batches())
+    assert str(caught.value).startswith("zeros:1: binary data: NUL bytes and no line end in ")
+    assert Zeros.read_so_far < 4 * 4096, "no more than a chunk or so was read"
+
+
 def test_blank_lines_are_skipped_and_line_numbers_stay_true() -> None:
     _, rows, lines, _ = read_all(b"\n  \nx\n\n1\n \t\r\n\n2\n\n")
     assert rows == [["1"], ["2"]]
