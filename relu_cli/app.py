@@ -374,7 +374,9 @@ def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
 
 def _list_names(env: Environment, layout: Layout) -> None:
     """``--names``: each column's 1-based number and name, as ``csvcut -n`` prints them."""
-    env.stdout.write("".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1)).encode())
+    from .writers import write_all
+
+    write_all(env.stdout, "".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1)).encode())
     env.stdout.flush()
 
 

@@ -60,3 +60,27 @@ class InputError(ReluCliError):
         self.line = line
         self.column = column
         self.text = text
+
+
+#: The most characters of a value an error message shows: a 10 MB bad value makes a short line.
+SHOWN = 80
+
+
+def shortened(text: str, limit: int = SHOWN) -> str:
+    """``text`` as a message shows it: whole when short, else its first ``limit`` characters, ``…`` and
+    its length.
+
+    >>> shortened("[1, 2]"), shortened("x" * 1000, limit=3)
+    ('[1, 2]', 'xxx… (1,000 characters)')
+    """
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def quoted(text: str, limit: int = SHOWN) -> str:
+    """A value in a message, in quotes as Python writes a string, shortened as :func:`shortened` does
+    (the ``…`` and the length outside the quotes).
+
+    >>> print(quoted("abc"), quoted("x" * 1000, limit=3))
+    'abc' 'xxx'… (1,000 characters)
+    """
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}… ({len(text):,} characters)"

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from .errors import InputError
+from .errors import InputError, quoted, shortened
 from .numbers import parse_number
 from .pipeline import Processed
 from .readers import CHUNK_SIZE, WHITESPACE, Batch, Layout, unquote
@@ -32,7 +32,34 @@ class JsonNumber(str):
     """A JSON number kept exactly as written (``NaN`` and ``Infinity`` too, as Python's json reads them)."""
 
 
-_DECODER = json.JSONDecoder(parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=JsonNumber)
+class DuplicateKey(ValueError):
+    """A JSON object that names a key twice: keeping either value would drop the other unsaid."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; :class:`DuplicateKey` when a key comes twice.
+
+    >>> _object([("x", 1), ("x", 2)])
+    Traceback (most recent call last):
+    relu_cli.json_input.DuplicateKey: x
+    """
+    made = dict(pairs)
+    if len(made) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
+    return made
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_object, parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=JsonNumber
+)
 
 
 def compact(value: Any) -> str:
@@ -69,6 +96,18 @@ def to_json(raw: str) -> str:
     return json.dumps(raw, ensure_ascii=False)  # text from a delimited input read in the same run
 
 
+def _perhaps_cut(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether ``error`` may come from ``text`` being cut short, so that more input could mend it.
+
+    A cut can only spoil the last line, and only where the text ends: in the last few characters (a
+    literal, a number, an escape) or in a string still open there. Any other error stands whatever
+    follows, so the text after it is not held waiting: a stream of NUL bytes fails at once.
+    """
+    if text.find("\n", error.pos) >= 0:
+        return False
+    return error.pos >= len(text) - 16 or error.msg.startswith("Unterminated string")
+
+
 class JsonReader:
     """Records from a byte stream of JSON; like :class:`~relu_cli.readers.TextReader`, :attr:`layout`
     describes the input once the first batch has been produced."""
@@ -90,14 +129,22 @@ class JsonReader:
         decode = codecs.getincrementaldecoder("utf-8-sig")().decode
         text, pos, line = "", 0, 1  # line is the line number at text[pos]
         expect = "value"  # inside an array: "first" (a value or ]), "value", "comma" (, or ]), "end"
+        after_cr = False  # the text so far ends in a CR, made a line feed: drop a line feed next
         while True:
             data = read(self.chunk_size)
             final = not data
             try:
-                text = text[pos:] + decode(data, final=final)
+                new = decode(data, final=final)
             except UnicodeDecodeError as error:
-                bad_line = line + text.count("\n", pos) + data[: error.start].count(b"\n")
+                before = data[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                bad_line = line + text.count("\n", pos) + before.count(b"\n")
                 raise self._error("invalid UTF-8 (relu-cli reads UTF-8 text)", bad_line) from None
+            # a lone CR ends a line, as CR-LF and LF do, so that line numbers count CR-ended lines
+            # (a raw CR in JSON is white space, or an error inside a string either way)
+            if after_cr and new.startswith("\n"):
+                new = new[1:]
+            after_cr = new.endswith("\r")
+            text = text[pos:] + new.replace("\r\n", "\n").replace("\r", "\n")
             pos = 0
             values: list[tuple[int, Any]] = []
             while True:
@@ -126,9 +173,14 @@ class JsonReader:
                         continue
                 try:
                     value, end = _DECODER.raw_decode(text, pos)
+                except DuplicateKey as duplicate:
+                    message = (
+                        f"duplicate key {quoted(duplicate.key)} in a JSON object (each key may appear once)"
+                    )
+                    raise self._error(message, line) from None
                 except json.JSONDecodeError as error:
-                    if not final and text.find("\n", error.pos) < 0:
-                        break  # perhaps cut by the chunk (a cut can only spoil the last line): wait
+                    if not final and _perhaps_cut(text, error):
+                        break  # perhaps cut by the chunk: wait for the rest
                     raise self._error(
                         f"invalid JSON: {error.msg}", line + text.count("\n", pos, error.pos)
                     ) from None
@@ -155,9 +207,10 @@ class JsonReader:
         if layout.value_list:
             return [to_field(value)]
         if not isinstance(value, dict):
-            raise self._error(f"expected an object like the first record, found {compact(value)}", line)
+            found = shortened(compact(value))
+            raise self._error(f"expected an object like the first record, found {found}", line)
         if value.keys() != set(layout.names):
-            keys, first = ", ".join(value), ", ".join(layout.names)
+            keys, first = shortened(", ".join(value)), shortened(", ".join(layout.names))
             raise self._error(f"keys ({keys}) differ from those of the first object ({first})", line)
         return [to_field(value[name]) for name in layout.names]
 

@@ -46,7 +46,8 @@ def first_record_names(
     if text[:1] in (b"[", b"{") and delimiter is None and header is None:  # JSON, as sniff decides
         return _json_names(codecs.getincrementaldecoder("utf-8")().decode(text, final=whole))
     if not whole:
-        data = data[: data.rfind(b"\n") + 1]  # whole lines only: the last one may have been cut
+        # whole lines only (ended by LF, CR-LF or a lone CR): the last one may have been cut
+        data = data[: max(data.rfind(b"\n"), data.rfind(b"\r")) + 1]
     explicit = WHITESPACE if delimiter == "whitespace" else delimiter
     by_name = delimiter_for_path(path)
     reader = TextReader(  # as a command reads it

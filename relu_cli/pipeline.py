@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
-from .errors import InputError
+from .errors import InputError, quoted
 from .numbers import format_floats, format_tokens, parse_cells, parse_number
 from .readers import CHUNK_SIZE, Batch, Block, Deferred, Layout, Piece, unquote
 from .workers import Job, Workers
@@ -222,7 +222,7 @@ class Processor:
             for index in parsed.bad.tolist():
                 problems.append(
                     InputError(
-                        f"{cells[index].decode()!r} is not a number",
+                        f"{quoted(cells[index].decode())} is not a number",
                         source=source,
                         line=int(lines[index]),
                         column=column + 1,
@@ -294,7 +294,7 @@ class Processor:
         texts = piece.cells.split(b"\n")[:-1] if parsed.missing.size or parsed.bad.size else []
         problems = [
             InputError(
-                f"{texts[i].decode()!r} is not a number",
+                f"{quoted(texts[i].decode())} is not a number",
                 source=batch.source,
                 line=line,
                 column=piece.first_field + i + 1,
@@ -361,7 +361,7 @@ class Processor:
                 value = parse_number(text)
                 if value is None:
                     problem = InputError(
-                        f"{text!r} is not a number",
+                        f"{quoted(text)} is not a number",
                         source=batch.source,
                         line=batch.lines[i],
                         column=column + 1,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import BinaryIO, TypeVar, overload
 
-from .errors import InputError, UsageError
+from .errors import InputError, UsageError, quoted
 from .numbers import BLANKS, parse_number
 
 WHITESPACE = None  # the delimiter value meaning "runs of spaces and tabs", as awk splits by default
@@ -94,14 +94,15 @@ def is_header(fields: list[str]) -> bool:
 
 
 def column_names(header: list[str] | None, width: int) -> list[str]:
-    """Names for the columns: the header's (duplicates made unique as ``name_2``), else ``1``, ``2``, …"""
+    """Names for the columns: the header's as written, blanks included (duplicates made unique as
+    ``name_2``), else ``1``, ``2``, …"""
     if header is None:
         return [str(i) for i in range(1, width + 1)]
     names: list[str] = []
     seen: set[str] = set()
     tried: dict[str, int] = {}  # per name, the suffixes below this one are taken: a header of one name
     for raw in header:  # repeated thousands of times is numbered in one pass
-        name = base = unquote(raw).strip(BLANKS)
+        name = base = unquote(raw)
         suffix = tried.get(base, 2)
         while name in seen:
             name, suffix = f"{base}_{suffix}", suffix + 1
@@ -276,7 +277,7 @@ def read_values(tokens: Iterable[str]) -> tuple[Layout, Batch]:
     rows: list[list[str]] = []
     for position, token in enumerate(tokens, start=1):
         if parse_number(token) is None:
-            raise UsageError(f"{token!r} is not a number", where=f"argument {position}")
+            raise UsageError(f"{quoted(token)} is not a number", where=f"argument {position}")
         rows.append([token])
     layout = Layout("arguments", WHITESPACE, None, ["1"], value_list=True)
     return layout, Batch("arguments", rows, list(range(1, len(rows) + 1)))
@@ -315,32 +316,46 @@ class TextReader:
         self._open: list[str] = []  # the lines of a record whose quoted field continues on the next line
         self._open_line = 0
         self._fields_before = 0  # fields of a long record that came in earlier pieces
+        self._quoted = False  # whether the bytes read so far leave a quoted field open
+        self._after_cr = False  # the bytes read so far end in a CR, made a line feed: drop a next one
+        self._held = b""  # a CR at the end of a read inside a quoted field: half of a CR-LF, or not
 
     def _chunks(self) -> Iterator[tuple[bytes, bool]]:
         """The bytes, cut after a line end, each with whether it is a piece of a long record; reads what
         is available rather than waiting for more.
 
         The first line comes on its own, so that the layout is known before the rest is looked at in bulk.
-        A byte-order mark is dropped and a missing final line end supplied. Cutting at a line feed never
-        splits a UTF-8 character. A record that outgrows the chunk size with no line end is cut where
-        :meth:`_cut_at` says; its pieces come one by one, the last one with its line end.
+        A byte-order mark is dropped and a missing final line end supplied; the read that finds the end of
+        the input also ends the last chunk, so a last record without a line end comes in the same chunk as
+        with one. Cutting at a line feed never splits a UTF-8 character. A record that outgrows the chunk
+        size with no line end is cut where :meth:`_cut_at` says; its pieces come one by one, the last one
+        with its line end. One that cannot be cut and holds a NUL byte is binary data, an error.
         """
         pending, first, inside = b"", True, False  # inside: a long record has been cut and goes on
         while True:
-            data = self._read(pending)
-            end = len(data) == len(pending)  # nothing more came: the end of the input
+            data, end = self._read(pending)
             if end:
-                chunk, pending = data + b"\n" if data or inside else b"", b""
+                if (data or inside) and not data.endswith(b"\n"):
+                    data += b"\n"
+                chunk, pending = data, b""
             else:
                 cut = data.rfind(b"\n") + 1
-                if not cut and len(data) >= self.chunk_size and self.cut_long_records:
+                if not cut and len(data) >= self.chunk_size:
                     if first:
                         data = data.removeprefix(_BOM)
-                    at, after = self._cut_at(data)
+                    at, after = self._cut_at(data) if self.cut_long_records else (-1, -1)
                     if at >= 0:
                         yield data[:at], True
                         pending, first, inside = data[after:], False, True
                         continue
+                    if b"\x00" in data:
+                        line = self._open_line if self._open else self.line + 1
+                        raise InputError(
+                            f"binary data: NUL bytes and no line end in {len(data):,} bytes "
+                            "(relu-cli reads UTF-8 text)",
+                            source=self.source,
+                            line=line,
+                        )
                 chunk, pending = data[:cut], data[cut:]
             if chunk and inside:
                 head = chunk.index(b"\n") + 1
@@ -403,7 +418,7 @@ class TextReader:
         assert self.layout is not None  # decided by _cut_at at the first cut
         ends = data.endswith(b"\n")
         if ends:
-            data = data[:-2] if data.endswith(b"\r\n") else data[:-1]
+            data = data[:-1]
         if not data.isascii():
             self._decode(data)  # invalid UTF-8 is named by its line
         delimiter = self.layout.delimiter
@@ -416,26 +431,64 @@ class TextReader:
             self._fields_before = 0
         return batch
 
-    def _read(self, pending: bytes) -> bytes:
-        """``pending`` and up to a chunk's size more: what is available now, waiting only while nothing is.
+    def _read(self, pending: bytes) -> tuple[bytes, bool]:
+        """``pending`` and up to a chunk's size more: what is available now, waiting only while nothing is;
+        and whether the input has ended. The bytes read have their line ends made line feeds
+        (:meth:`_line_ends`).
 
         A pipe hands over at most 64 KiB at a time, so reads are gathered while more is ready.
         """
         read = getattr(self.stream, "read1", self.stream.read)
         # what is pending counts toward the chunk, so the pieces of a long record do not pile up
         wanted = max(self.chunk_size - len(pending), self.chunk_size // 4, 1)
-        pieces = [pending, read(wanted)]
+        pieces = [self._held, read(wanted)]
         size = len(pieces[-1])
         while pieces[-1] and size < wanted and self.ready():
             pieces.append(read(wanted - size))
             size += len(pieces[-1])
-        return b"".join(pieces)
+        ended = not pieces[-1]
+        return pending + self._line_ends(b"".join(pieces), ended=ended), ended
+
+    def _line_ends(self, data: bytes, *, ended: bool) -> bytes:
+        """``data``, the next bytes of the input, with every line end a line feed: CR-LF, and a lone CR
+        outside a quoted field (classic Mac OS line ends), as Python's csv module splits records.
+
+        Inside a quoted field a CR-LF is a line feed too and a lone CR stays as it is. A CR that ends
+        ``data`` outside quoted fields is a line end at once (so a record is not held back until more
+        comes), and a line feed right after it, in the next read, is dropped; inside a quoted field it
+        is held until the next byte says which it is. Quotes are counted as the reader counts them
+        (a doubled quote counts twice), so a field is quoted when an odd number of quotes precede it.
+        """
+        if self._after_cr and data.startswith(b"\n"):
+            data = data[1:]
+        self._after_cr, self._held = False, b""
+        inside = self._quoted  # whether data starts inside a quoted field
+        self._quoted ^= bool(data.count(b'"') & 1)
+        if b"\r" not in data:
+            return data
+        if data.endswith(b"\r") and not ended:
+            if self._quoted:
+                data, self._held = data[:-1], b"\r"
+            else:
+                self._after_cr = True
+        data = data.replace(b"\r\n", b"\n")
+        if b'"' not in data:
+            return data if inside else data.replace(b"\r", b"\n")
+        parts = data.split(b'"')
+        for i in range(1 if inside else 0, len(parts), 2):  # the parts outside quoted fields
+            parts[i] = parts[i].replace(b"\r", b"\n")
+        return b'"'.join(parts)
 
     def ready(self) -> bool:
-        """Whether the stream can be read without waiting."""
+        """Whether the stream can be read without waiting: always for bytes in memory (no file descriptor),
+        such as a ``BytesIO``."""
         try:
-            return bool(select.select([self.stream.fileno()], [], [], 0)[0])
-        except (AttributeError, OSError, ValueError):  # not a file descriptor, such as BytesIO
+            fd = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):  # no file descriptor: bytes in memory, such as BytesIO
+            return True
+        try:
+            return bool(select.select([fd], [], [], 0)[0])
+        except (OSError, ValueError):
             return False
 
     def _block(self, data: bytes) -> Block | None:
@@ -444,10 +497,8 @@ class TextReader:
         layout = self.layout
         if layout is None or self._open or b'"' in data:
             return None
-        if b"\r" in data:
-            data = data.replace(b"\r\n", b"\n")
-            if b"\r" in data:
-                return None
+        if b"\r" in data:  # a CR left by _line_ends is inside a quoted field
+            return None
         if not data.isascii():
             try:
                 data.decode()
@@ -480,13 +531,11 @@ class TextReader:
             return data[: data.rfind(b"\n", 0, error.start) + 1].decode("utf-8"), problem
 
     def _records(self, text: str) -> list[tuple[int, str]]:
-        """(line number, record text) for the lines of ``text``; blank lines are skipped, CR-LF ends
-        accepted, and a quoted field may span lines."""
+        """(line number, record text) for the lines of ``text`` (every line end a line feed by now, see
+        :meth:`_line_ends`); blank lines are skipped, and a quoted field may span lines."""
         records: list[tuple[int, str]] = []
         for line_text in text.split("\n")[:-1]:
             self.line += 1
-            if line_text.endswith("\r"):
-                line_text = line_text[:-1]
             if self._open:
                 self._open.append(line_text)
                 line_text = "\n".join(self._open)
@@ -556,12 +605,21 @@ def check_same_layout(first: Layout, other: Layout) -> None:
 def parse_columns(spec: str, names: list[str]) -> list[int]:
     """0-based column indexes for a csvkit-style list: names, 1-based numbers and ranges (``1,3-5,x``).
 
-    A name is looked up first, so a column named ``2`` is found by its name.
+    A name is looked up first, so a column named ``2`` is found by its name: as written, then with the
+    blanks around the item and around the names ignored, so ``b`` finds a column named ``b  `` (the
+    first one, should several differ only in blanks).
+
+    >>> parse_columns("b,1", ["a", " b "]), parse_columns(" b ", ["b", " b "])
+    ([1, 0], [1])
     """
     indexes: list[int] = []
-    for item in (part.strip() for part in spec.split(",")):
-        if item in names:
-            indexes.append(names.index(item))
+    trimmed = [name.strip(BLANKS) for name in names]
+    for part in spec.split(","):
+        item = part.strip()
+        looked_up = ((names, part), (names, item), (trimmed, item.strip(BLANKS)))
+        found = next((where.index(wanted) for where, wanted in looked_up if wanted in where), None)
+        if found is not None:
+            indexes.append(found)
             continue
         bounds = item.split("-")
         if 1 <= len(bounds) <= 2 and all(b.isdigit() for b in bounds):
@@ -569,6 +627,6 @@ def parse_columns(spec: str, names: list[str]) -> list[int]:
             if 1 <= low <= high <= len(names):
                 indexes.extend(i for i in range(low - 1, high) if i not in indexes)
                 continue
-        available = ", ".join(f"{i} {name!r}" for i, name in enumerate(names, start=1))
-        raise UsageError(f"no column {item!r}; available: {available}", where="--columns")
+        available = ", ".join(f"{i} {quoted(name)}" for i, name in enumerate(names, start=1))
+        raise UsageError(f"no column {quoted(item)}; available: {available}", where="--columns")
     return indexes

@@ -66,6 +66,10 @@ class _Replay(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def fileno(self) -> int:
+        """The stream's own, so that whether more can be read without waiting is asked of it."""
+        return self.rest.fileno()
+
     def readinto(self, buffer: WriteableBuffer) -> int:
         view = memoryview(buffer).cast("B")
         data = self.head[: len(view)] if self.head else self.rest.read1(len(view))

@@ -96,6 +96,20 @@ def value_pairs(batch: Processed) -> Iterator[tuple[str, str, bool]]:
             yield value, unquote(raw), batch.is_transformed(column)
 
 
+def write_all(out: BinaryIO, data: bytes) -> None:
+    """Write all of ``data`` to ``out``.
+
+    When the reader of a pipe goes away in the middle of a large write, the kernel takes part of it and
+    Python's buffered ``write`` returns that count without an error; the rest would be dropped and the
+    exit status say all went well. Writing on until all is taken makes the next write raise
+    :class:`BrokenPipeError`, as it must.
+    """
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        view = view[written if written is not None else len(view) :]
+
+
 class Writer:
     """Base class: ``start`` once, ``write`` each batch, ``finish`` once."""
 
@@ -108,7 +122,7 @@ class Writer:
 
     def send(self, data: bytes) -> None:
         if data:
-            self.out.write(data)
+            write_all(self.out, data)
             self.out.flush()
 
     def start(self) -> None:

@@ -159,3 +159,34 @@ def test_a_long_first_line_is_a_value_list_in_json() -> None:
     lines = result.stdout.decode().splitlines()
     assert len(lines) == len(tokens)
     assert lines[0] == f'{{"input": {float(tokens[0])!r}, "output": {relu_reference(tokens[:1])[0]}}}'
+
+
+@pytest.mark.parametrize("options", [[], ["-c", "1"], ["--format", "json"], ["-n"]])
+def test_dev_zero_is_binary_data_reported_in_bounded_memory(
+    tmp_path: Path, start_up_rss: int, options: list[str]
+) -> None:
+    # NUL bytes with no line end: a record that can be neither cut nor held whole, for it never ends
+    result, rss = run_measured(["relu", *options, "-f", "/dev/zero"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        "relu-cli: error: /dev/zero:1: binary data: NUL bytes and no line end in 524,288 bytes "
+        "(relu-cli reads UTF-8 text)\n"
+    )
+    assert (tmp_path / "out.txt").read_bytes() == b"", "the error comes before the first record"
+    assert rss - start_up_rss < 32 * MIB, f"peak {rss / MIB:.1f} MiB, start-up {start_up_rss / MIB:.1f} MiB"
+
+
+def test_nul_bytes_after_some_lines_are_binary_data_at_their_line() -> None:
+    producer = subprocess.Popen(
+        ["bash", "-c", "printf '1\\n-2\\n'; exec cat /dev/zero"], stdout=subprocess.PIPE
+    )
+    try:
+        result = subprocess.run(
+            [RELU_CLI, "relu"], stdin=producer.stdout, capture_output=True, timeout=60, check=False
+        )
+    finally:
+        producer.kill()
+        producer.wait()
+    assert result.returncode == 1
+    assert result.stdout == b"1.0\n0.0\n"
+    assert result.stderr.startswith(b"relu-cli: error: <stdin>:3: binary data: NUL bytes and no line end")

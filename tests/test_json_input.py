@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from test_e2e import RELU_CLI, shell
 
+from relu_cli.errors import InputError
 from relu_cli.json_input import JsonReader
 
 OBJECTS = '[{"id": 1, "x": -2, "label": "a, \\"b\\""}, {"id": 2, "x": 3.50, "label": "c"}]'
@@ -133,6 +134,54 @@ def test_ndjson_cut_anywhere_between_chunks_reads_the_same(chunk_size: int) -> N
     assert reader.layout is not None and reader.layout.names == ["id", "x", "ok", "tags"]
 
 
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 1 << 20])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_every_line_end_gives_the_same_values_and_lines(chunk_size: int, ending: str) -> None:
+    data = NDJSON.replace("\n", ending) + ending + '{"id": 3,' + ending + ' "x": 1, "ok": 1, "tags": 2}'
+    reader = JsonReader(io.BytesIO(data.encode()), "t", chunk_size=chunk_size)
+    batches = list(reader.batches())
+    assert [row[0] for batch in batches for row in batch.rows] == ["1", "2", "3"]
+    assert [line for batch in batches for line in batch.lines] == [1, 2, 4]
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "key"),
+    [
+        ('{"x": 1, "x": -2}', 1, "x"),
+        ('[\n{"x": 1},\n{"x": 1, "y": [{"z": 1, "z": 1}]}]', 3, "z"),
+        ('{"x": 1}\r\r{"x": 1,\r"x": 2}', 3, "x"),
+    ],
+)
+def test_a_key_twice_in_one_object_is_an_error_at_the_objects_line(data: str, line: int, key: str) -> None:
+    with pytest.raises(InputError) as caught:
+        list(JsonReader(io.BytesIO(data.encode()), "t").batches())
+    assert str(caught.value) == f"t:{line}: duplicate key {key!r} in a JSON object (each key may appear once)"
+
+
+def test_a_bad_value_is_not_held_waiting_for_more_when_more_cannot_mend_it() -> None:
+    class Zeros(io.RawIOBase):
+        """``[1,`` and a line end, then NUL bytes for ever."""
+
+        def __init__(self) -> None:
+            self.given = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+            head = b"[1,\n" if not self.given else b""
+            buffer[: len(head)] = head
+            buffer[len(head) :] = bytes(len(buffer) - len(head))
+            self.given += len(buffer)
+            return len(buffer)
+
+    stream = Zeros()
+    with pytest.raises(InputError) as caught:
+        list(JsonReader(io.BufferedReader(stream), "t", chunk_size=4096).batches())
+    assert str(caught.value) == "t:2: invalid JSON: Expecting value"
+    assert stream.given <= 2 * 8192
+
+
 # ------------------------------------------------------------------------------------------ files, formats
 
 
@@ -193,6 +242,10 @@ def test_ndjson_is_answered_line_by_line_while_the_producer_is_still_writing() -
         ('[-1,\n {"x": 1}]', "<stdin>:2:1: '{\"x\": 1}' is not a number"),
         ('{"x": -1}\n{"y": 1}\n', "<stdin>:2: keys (y) differ from those of the first object (x)"),
         ('[{"x": -1}, 2]', "<stdin>:1: expected an object like the first record, found 2"),
+        (
+            '[{"x": -1}, "' + "y" * 100 + '"]',
+            f'<stdin>:1: expected an object like the first record, found "{"y" * 79}… (102 characters)',
+        ),
         ('{"x": -1}\n{"x": }\n', "<stdin>:2: invalid JSON: Expecting value"),
         ("[1, 2\n", "<stdin>:2: the JSON array is not closed"),
         ("[1 2]", "<stdin>:1: expected ',' or ']' after an array element"),

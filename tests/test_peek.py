@@ -25,6 +25,7 @@ from relu_cli.peek import HEAD, column_candidates, first_record_names
         ("data.tsv", "a b\tc\n1\t2\n", ["a b", "c"]),
         ("data.txt", "\ufeff\n\n  a  b\n1 2\n", ["a", "b"]),  # BOM, blank lines, runs of blanks
         ("data.txt", '"x y";z\r\n1;2\r\n', ["x y", "z"]),
+        ("mac.csv", "id, x \r1,2\r", ["id", " x "]),  # lone CR line ends; names as written
         ("data.csv", "x,x,y\n1,2,3\n", ["x", "x_2", "y"]),  # duplicates numbered, as --names shows
         ("data.csv", "-1,2,3\n4,5,6\n", ["1", "2", "3"]),  # no header
         ("data.json", ' [\n {"t": "a", "x": -1}, {"t": "b", "x": 2}]', ["t", "x"]),
@@ -79,6 +80,12 @@ def test_only_the_head_of_a_large_file_is_read(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(peek, "open", lambda name, mode: CountingFile(name, "r"), raising=False)
     assert first_record_names(str(path)) == ["id", "x"]
     assert 0 < CountingFile.read_bytes <= HEAD + 1
+
+
+def test_a_large_file_with_lone_cr_line_ends_gives_the_names_of_its_first_record(tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"id,x\r" + b"1,2\r" * (1 << 20))  # no line feed in the head read
+    assert first_record_names(str(path)) == ["id", "x"]
 
 
 def test_a_first_record_longer_than_the_head_gives_no_names(tmp_path: Path) -> None:

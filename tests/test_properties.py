@@ -73,6 +73,17 @@ slopes = st.floats(min_value=-10, max_value=10, allow_nan=False).map(repr)
 blank_lines = st.sampled_from(["", "   ", "\t"])
 
 
+# Every generated input comes with each line end relu-cli reads (LF, CR-LF, and the lone CR of classic
+# Mac OS), and with or without one after its last record: the results must not depend on either.
+line_ends = st.sampled_from(["\n", "\r\n", "\r"])
+final_line_ends = st.booleans()
+
+
+def joined(records: list[str], ending: str, final: bool) -> str:
+    """The records as an input, each line ended by ``ending``; the last one too when ``final``."""
+    return ending.join(records) + (ending if final and records else "")
+
+
 def command(function: str, mode: str, slope: str, *extra: str) -> list[str]:
     args = [function, "--mode", mode, "--no-header", *extra]
     return [*args, "--slope", slope] if function == "leaky-relu" else args
@@ -86,12 +97,20 @@ def command(function: str, mode: str, slope: str, *extra: str) -> list[str]:
     slope=slopes,
     on_error=st.sampled_from(["fail", "skip", "nan"]),
     fmt=st.sampled_from(["text", "csv", "tsv", "json", "ndjson", "table"]),
-    crlf=st.booleans(),
+    ending=line_ends,
+    final=final_line_ends,
 )
 def test_any_input_exits_0_1_or_2_without_a_traceback(
-    records: list[str], function: str, mode: str, slope: str, on_error: str, fmt: str, crlf: bool
+    records: list[str],
+    function: str,
+    mode: str,
+    slope: str,
+    on_error: str,
+    fmt: str,
+    ending: str,
+    final: bool,
 ) -> None:
-    data = ("\r\n" if crlf else "\n").join(records)
+    data = joined(records, ending, final)
     result = runner.invoke(
         app, [*command(function, mode, slope, "--on-error", on_error, "--format", fmt)], data
     )
@@ -108,12 +127,14 @@ def test_any_input_exits_0_1_or_2_without_a_traceback(
     function=functions,
     mode=modes,
     slope=slopes,
+    ending=line_ends,
+    final=final_line_ends,
 )
 def test_skip_accounts_for_every_record_and_matches_the_reference(
-    records: list[str], function: str, mode: str, slope: str
+    records: list[str], function: str, mode: str, slope: str, ending: str, final: bool
 ) -> None:
     result = runner.invoke(
-        app, command(function, mode, slope, "--on-error", "skip", "-d", ";"), "\n".join(records)
+        app, command(function, mode, slope, "--on-error", "skip", "-d", ";"), joined(records, ending, final)
     )
     assert result.exit_code == 0, result.output
     given_records = [r for r in records if r.strip()]
@@ -126,12 +147,19 @@ def test_skip_accounts_for_every_record_and_matches_the_reference(
 
 
 @PROPERTY
-@given(records=st.lists(tokens, min_size=1, max_size=40), function=functions, mode=modes, slope=slopes)
+@given(
+    records=st.lists(tokens, min_size=1, max_size=40),
+    function=functions,
+    mode=modes,
+    slope=slopes,
+    ending=line_ends,
+    final=final_line_ends,
+)
 def test_nan_replaces_each_bad_value_in_place(
-    records: list[str], function: str, mode: str, slope: str
+    records: list[str], function: str, mode: str, slope: str, ending: str, final: bool
 ) -> None:
     result = runner.invoke(
-        app, command(function, mode, slope, "--on-error", "nan", "-d", ";"), "\n".join(records)
+        app, command(function, mode, slope, "--on-error", "nan", "-d", ";"), joined(records, ending, final)
     )
     assert result.exit_code == 0, result.output
     expected = [reference(r, function, mode, float(slope)) or "nan" for r in records]
@@ -143,18 +171,47 @@ def test_nan_replaces_each_bad_value_in_place(
     rows=st.lists(st.tuples(numbers, numbers, garbage), min_size=1, max_size=20),
     function=functions,
     quote=st.booleans(),
+    ending=line_ends,
+    final=final_line_ends,
 )
 def test_csv_columns_are_transformed_and_the_rest_kept_byte_for_byte(
-    rows: list[tuple[str, str, str]], function: str, quote: bool
+    rows: list[tuple[str, str, str]], function: str, quote: bool, ending: str, final: bool
 ) -> None:
     def cell(text: str) -> str:
         return '"' + text.replace('"', '""') + '"' if quote else text
 
     lines = ["a,b,label", *(f"{a},{b},{cell(label + ',' if quote else label)}" for a, b, label in rows)]
-    result = runner.invoke(app, [function, "--columns", "a,b"], "\n".join(lines) + "\n")
+    result = runner.invoke(app, [function, "--columns", "a,b"], joined(lines, ending, final))
     assert result.exit_code == 0, result.output
     out = result.stdout.splitlines()
     assert out[0] == "a,b,label"
     for (a, b, label), line in zip(rows, out[1:], strict=True):
         ra, rb = (reference(v, function, "forward", 0.001) for v in (a, b))
         assert line == f"{ra},{rb},{cell(label + ',' if quote else label)}"
+
+
+@PROPERTY
+@given(
+    rows=st.lists(st.one_of(st.lists(tokens, min_size=1, max_size=3), st.just([])), max_size=30),
+    header=st.booleans(),
+    function=functions,
+    on_error=st.sampled_from(["fail", "skip", "nan"]),
+    fmt=st.sampled_from(["text", "csv", "json", "ndjson", "table"]),
+)
+def test_line_ends_and_a_missing_last_one_change_nothing(
+    rows: list[list[str]], header: bool, function: str, on_error: str, fmt: str
+) -> None:
+    records = [",".join(row) for row in rows]  # an empty row is a blank line
+    if header:
+        records.insert(0, "a,b,c")
+    outcomes = {}
+    for ending in ["\n", "\r\n", "\r"]:
+        for final in [True, False]:
+            result = runner.invoke(
+                app, [function, "--on-error", on_error, "--format", fmt], joined(records, ending, final)
+            )
+            outcomes[ending, final] = (result.exit_code, result.stdout, result.stderr)
+    expected = outcomes["\n", True]
+    assert "Traceback" not in expected[2] and "internal error" not in expected[2]
+    for variant, outcome in outcomes.items():
+        assert outcome == expected, variant

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 
 import pytest
 
@@ -50,13 +51,27 @@ def input_error(data: bytes, **options: object) -> InputError:
 
 
 class TricklingStream(io.RawIOBase):
-    """A pipe that has delivered only some of its chunks so far; reading past them fails the test."""
+    """A pipe that has delivered only some of its chunks so far; reading past them fails the test.
+
+    Its file descriptor is that of a real pipe with nothing in it, so that asking whether more can be
+    read without waiting says no, as for a slow producer."""
 
     def __init__(self, chunks: list[bytes]) -> None:
         self.chunks = chunks
+        self._pipe = os.pipe()
 
     def readable(self) -> bool:
         return True
+
+    def fileno(self) -> int:
+        return self._pipe[0]
+
+    def close(self) -> None:  # also called when it is collected
+        if self._pipe[0] >= 0:
+            for fd in self._pipe:
+                os.close(fd)
+            self._pipe = (-1, -1)
+        super().close()
 
     def read1(self, size: int = -1) -> bytes:
         assert self.chunks, "the reader waited for more input before handing over what it had"
@@ -232,8 +247,12 @@ def test_column_names_without_a_header_are_positions() -> None:
     assert column_names(None, 3) == ["1", "2", "3"]
 
 
-def test_column_names_are_unquoted_and_stripped() -> None:
-    assert column_names(['"x, y"', " z\t", '"say ""hi"""'], 3) == ["x, y", "z", 'say "hi"']
+def test_column_names_are_unquoted_and_keep_their_blanks() -> None:
+    assert column_names(['"x, y"', " z\t", '"say ""hi"""'], 3) == ["x, y", " z\t", 'say "hi"']
+
+
+def test_names_differing_only_in_blanks_are_different_columns() -> None:
+    assert column_names(["b", "b ", " b"], 3) == ["b", "b ", " b"]
 
 
 def test_duplicate_column_names_are_made_unique() -> None:
@@ -264,6 +283,18 @@ def test_parse_columns_takes_names_indices_and_ranges(spec: str, indexes: list[i
 
 def test_parse_columns_finds_a_column_named_like_a_number_by_its_name() -> None:
     assert parse_columns("2", ["a", "b", "2"]) == [2]
+
+
+@pytest.mark.parametrize(
+    ("spec", "indexes"),
+    [("b", [1]), ("b  ", [1]), ("c", [2]), (" c", [2]), ("  c", [2]), ("2", [3])],
+)
+def test_parse_columns_finds_names_with_blanks_as_written_or_trimmed(spec: str, indexes: list[int]) -> None:
+    assert parse_columns(spec, ["n", "b  ", "  c", " 2"]) == indexes
+
+
+def test_parse_columns_prefers_the_name_as_written_to_a_trimmed_one() -> None:
+    assert parse_columns("b", [" b", "b"]) == [1]
 
 
 @pytest.mark.parametrize(
@@ -368,6 +399,72 @@ def test_crlf_line_ends_and_a_missing_final_newline_are_accepted() -> None:
     assert layout is not None and layout.names == ["x", "y"]
     assert rows == [["1", "2"], ["3", "4"]]
     assert lines == [2, 3]
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 4, 5, 6, 7, 1 << 20])
+def test_a_lone_cr_ends_a_record_outside_quoted_fields_whatever_the_chunking(chunk_size: int) -> None:
+    # classic Mac OS line ends, with a lone CR and a CR-LF inside quoted fields, and a CR-LF at the end
+    data = b'x,note\r-1,"a\rb"\r2,"c\r\nd"\r\r3,e\r\n'
+    layout, rows, lines, _ = read_all(data, chunk_size=chunk_size)
+    assert layout is not None and layout.names == ["x", "note"]
+    assert rows == [["-1", '"a\rb"'], ["2", '"c\nd"'], ["3", "e"]]
+    assert lines == [2, 3, 6], "a CR-ended line counts as a line; a quoted lone CR does not"
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 1 << 20])
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"])
+def test_every_line_end_gives_the_same_records_and_lines(ending: bytes, chunk_size: int) -> None:
+    def lines_ended_by(ending: bytes) -> bytes:
+        quoted_break = b"\n" if ending == b"\r" else ending  # a lone CR inside quotes is no line end
+        return ending.join([b"x,y", b"1,2", b"", b'"q' + quoted_break + b'r",4', b"5,6"])
+
+    expected = read_all(lines_ended_by(b"\n") + b"\n")[:3]
+    assert expected[1:] == ([["1", "2"], ['"q\nr"', "4"], ["5", "6"]], [2, 4, 6])
+    for final in (ending, b""):
+        data = lines_ended_by(ending) + final
+        assert read_all(data, chunk_size=chunk_size)[:3] == expected, data
+
+
+def test_a_cr_at_the_end_of_a_read_is_a_line_end_at_once() -> None:
+    # a CR may be the first half of a CR-LF: the record before it is handed over all the same, and the
+    # line feed that follows it is not a second line end
+    stream = TricklingStream([b"x\r1\r", b"\n2\r", b""])
+    batches = TextReader(stream, "<stdin>").batches()  # type: ignore[arg-type]
+    first, second = next(batches), next(batches)
+    assert (list(first.rows), list(second.rows), list(second.lines)) == ([], [["1"]], [2])
+    assert stream.chunks == [b"\n2\r", b""], "the rest was not waited for"
+    assert [(list(batch.rows), list(batch.lines)) for batch in batches] == [([["2"]], [3])]
+
+
+def test_a_last_record_without_a_line_end_comes_with_the_records_before_it() -> None:
+    # so that it is decided and written as it would be with a line end: here column b is decided
+    # numeric by the last record, and the empty cell before it is a missing value of that column
+    with_end = TextReader(io.BytesIO(b"a,b\n1,\n2,3\n"), "in.txt")
+    without = TextReader(io.BytesIO(b"a,b\n1,\n2,3"), "in.txt")
+    batches = [[(list(b.rows), list(b.lines)) for b in r.batches()] for r in (with_end, without)]
+    assert batches[0] == batches[1] == [([], []), ([["1", ""], ["2", "3"]], [2, 3])]
+
+
+@pytest.mark.parametrize("options", [{}, {"header": True}, {"cut_long_records": True}])
+def test_a_long_run_of_nul_bytes_is_binary_data_read_in_bounded_memory(options: dict[str, bool]) -> None:
+    class Zeros(io.RawIOBase):
+        """/dev/zero, counting what is read of it."""
+
+        read_so_far = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+            Zeros.read_so_far += len(buffer)
+            buffer[:] = bytes(len(buffer))
+            return len(buffer)
+
+    reader = TextReader(io.BufferedReader(Zeros()), "zeros", chunk_size=4096, **options)  # type: ignore[arg-type]
+    with pytest.raises(InputError) as caught:
+        list(reader.batches())
+    assert str(caught.value).startswith("zeros:1: binary data: NUL bytes and no line end in ")
+    assert Zeros.read_so_far < 4 * 4096, "no more than a chunk or so was read"
 
 
 def test_blank_lines_are_skipped_and_line_numbers_stay_true() -> None:

@@ -283,3 +283,117 @@ def test_values_work_with_stdin_closed() -> None:
 def test_overflow_to_infinity_prints_no_numpy_warning() -> None:
     result = run(["leaky-relu", "--slope", "10", "--", "-1e308"])
     assert (result.returncode, result.stdout, result.stderr) == (0, b"-inf\n", b"")
+
+
+# -------------------------------------------------------------------------- nothing lost without a word
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("ndjson", b'{"x": 1.0, "y": 0.0}\n{"x": 0.0, "y": 4.0}\n'),
+        ("json", b'[\n{"x": 1.0, "y": 0.0},\n{"x": 0.0, "y": 4.0}\n]\n'),
+        ("text", b"x,y\n1.0,0.0\n0.0,4.0\n"),
+        ("csv", b"x,y\n1.0,0.0\n0.0,4.0\n"),
+    ],
+)
+def test_lone_cr_line_ends_split_records(tmp_path: Path, fmt: str, expected: bytes) -> None:
+    mac = tmp_path / "m.csv"
+    mac.write_bytes(b"x,y\r1,-2\r-3,4\r")
+    from_file = run(["relu", "--format", fmt, "-f", str(mac)])
+    assert (from_file.returncode, from_file.stdout, from_file.stderr) == (0, expected, b"")
+    from_pipe = run(["relu", "--format", fmt], stdin=b"x,y\r1,-2\r-3,4")  # no final line end either
+    assert (from_pipe.returncode, from_pipe.stdout, from_pipe.stderr) == (0, expected, b"")
+
+
+def test_lone_cr_inside_a_quoted_field_is_data_and_line_numbers_count_cr_lines() -> None:
+    result = run(["relu", "--format", "ndjson"], stdin=b'x,note\r-1,"a\rb"\r2,c\r')
+    assert result.stdout == b'{"x": 0.0, "note": "a\\rb"}\n{"x": 2.0, "note": "c"}\n'
+    bad = run(["relu"], stdin=b"x\r1\r\r\rfoo\r2\r")
+    assert bad.returncode == 1
+    assert bad.stdout == b"x\n1.0\n"
+    assert_one_line_error(bad.stderr, "<stdin>:5:1: 'foo' is not a number")
+
+
+def test_lone_cr_line_ends_in_json_input_count_as_lines() -> None:
+    assert run(["relu"], stdin=b'{"x": 1}\r{"x": -2}\r').stdout == b'{"x": 1.0}\n{"x": 0.0}\n'
+    bad = run(["relu"], stdin=b'{"x": 1}\r{"x": 2}\r{"x": "a"}\r')
+    assert bad.returncode == 1
+    assert_one_line_error(bad.stderr, "<stdin>:3:1: 'a' is not a number")
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "key"),
+    [
+        (b'{"x": 1, "x": -2}\n', 1, "x"),
+        (b'{"x": 1}\n{"x": 2, "x": 3}\n', 2, "x"),
+        (b'[{"x": 1},\n {"x": 2, "y": {"a": 1, "a": 2}}]\n', 2, "a"),
+    ],
+    ids=["first object", "a later object", "a nested object"],
+)
+def test_a_duplicate_json_key_is_an_error_naming_its_line_and_key(data: bytes, line: int, key: str) -> None:
+    result = run(["relu"], stdin=data)
+    assert result.returncode == 1
+    assert_one_line_error(result.stderr, f"<stdin>:{line}: duplicate key {key!r} in a JSON object")
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json", "ndjson", "table"])
+def test_the_last_record_comes_out_the_same_without_a_final_line_end(tmp_path: Path, fmt: str) -> None:
+    data = b"a,b\n1,\n2,3"
+    outcomes = []
+    for ending in [b"", b"\n", b"\r\n"]:
+        outcomes.append(run(["relu", "--format", fmt], stdin=data + ending).stdout)
+        path = tmp_path / "in.csv"
+        path.write_bytes(data + ending)
+        outcomes.append(run(["relu", "--format", fmt, "-f", str(path)]).stdout)
+    assert len(set(outcomes)) == 1, outcomes
+    if fmt == "ndjson":
+        assert outcomes[0] == b'{"a": 1.0, "b": null}\n{"a": 2.0, "b": 3.0}\n'
+
+
+HEADER_WITH_BLANKS = b"n,a,b  ,  c\n1,x,-2,3\n"
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--format", "csv"], b"n,a,b  ,  c\n1.0,x,0.0,3.0\n"),
+        (["--format", "tsv"], b"n\ta\tb  \t  c\n1.0\tx\t0.0\t3.0\n"),
+        (["--format", "ndjson"], b'{"n": 1.0, "a": "x", "b  ": 0.0, "  c": 3.0}\n'),
+        (["--format", "json"], b'[\n{"n": 1.0, "a": "x", "b  ": 0.0, "  c": 3.0}\n]\n'),
+        (["--format", "text"], b"n,a,b  ,  c\n1.0,x,0.0,3.0\n"),
+        (["-n"], b"  1: n\n  2: a\n  3: b  \n  4:   c\n"),
+        (["-c", "b,c", "--format", "csv"], b"n,a,b  ,  c\n1,x,0.0,3.0\n"),
+        (["-c", "b  ,  c", "--format", "csv"], b"n,a,b  ,  c\n1,x,0.0,3.0\n"),
+    ],
+)
+def test_header_names_keep_their_blanks(options: list[str], expected: bytes) -> None:
+    result = run(["relu", *options], stdin=HEADER_WITH_BLANKS)
+    assert (result.returncode, result.stdout, result.stderr) == (0, expected, b"")
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json", "ndjson", "table"])
+@pytest.mark.parametrize("size", [100_000, 3_000_000])
+def test_a_closed_pipe_after_one_large_record_exits_141_quietly(fmt: str, size: int) -> None:
+    # the reader leaves while a large write is half taken: the rest must not be dropped as if written
+    script = f"""python3 -c "print('s'); print('a'*{size})" | "{RELU_CLI}" relu --format {fmt} | head -c 10 \
+        >/dev/null; echo "${{PIPESTATUS[1]}}" >&2"""
+    result = subprocess.run(["bash", "-c", script], capture_output=True, timeout=120, check=False)
+    assert result.stderr.decode().splitlines() == ["141"], "nothing but the status on stderr"
+
+
+def test_an_error_quotes_at_most_80_characters_of_a_huge_bad_value() -> None:
+    result = run(["relu"], stdin=b"1\n" + b"a" * 10_000_000 + b"\n-2\n")
+    assert result.returncode == 1
+    assert result.stdout == b"1.0\n"
+    assert_one_line_error(
+        result.stderr, f"<stdin>:2:1: {'a' * 80!r}… (10,000,000 characters) is not a number"
+    )
+    assert len(result.stderr) < 200
+
+
+def test_a_skipped_huge_bad_value_is_quoted_short_in_the_warning_too() -> None:
+    result = run(["relu", "--on-error", "skip"], stdin=b"1\n" + b"b" * 100_000 + b"\n-2\n")
+    assert (result.returncode, result.stdout) == (0, b"1.0\n0.0\n")
+    assert f"{'b' * 80!r}… (100,000 characters) is not a number" in result.stderr.decode()
+    assert len(result.stderr) < 300
