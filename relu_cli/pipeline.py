@@ -211,7 +211,7 @@ class Processor:
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
         for column in chosen:
             cells = raw[column::width]
-            parsed = parse_cells(b"\n".join([*cells, b""]))
+            parsed = parse_cells(block.data if width == 1 else b"\n".join([*cells, b""]))
             computed = self.function(parsed.values)
             tokens = format_tokens(computed)
             for index in parsed.missing.tolist():

@@ -208,12 +208,15 @@ class CsvWriter(Writer):
         columns = batch.columns
         if columns is None:
             return None
+        # results hold no delimiter: only a field as read may, having no quotes or line breaks in a chunk
+        plain = self.delimiter not in b"".join(columns.raw)
+        if self.layout.value_list and plain:  # input beside output
+            return b"".join((b"\n".join(map(self.delimiter.join, zip(columns.raw, columns.out))), b"\n"))
         fields, width = columns.out, columns.width
-        if self.layout.value_list:  # input beside output
+        if self.layout.value_list:
             fields, width = interleaved(columns.raw, columns.out), 2
-        if self.delimiter not in b"".join(fields):
+        if plain:
             return joined_rows(fields, width, self.delimiter)
-        # a field holds the delimiter (a chunk in columns holds no quotes or line breaks): quote it
         buffer = io.StringIO()
         rows = [fields[start : start + width] for start in range(0, len(fields), width)]
         csv_writer(buffer, self.delimiter.decode()).writerows(
