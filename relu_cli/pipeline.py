@@ -331,7 +331,22 @@ class Processor:
         return Processed(batch.source, inputs, outputs, [line], {0}, arrays, piece=done)
 
     def _process_rows(self, batch: Batch) -> Processed:
-        """The general path, cell by cell."""
+        """The general path, record by record, with the numbers parsed and computed in bulk.
+
+        Each column is decided by its first non-empty value in a record not already dropped, and under
+        ``fail`` or ``skip`` a bad value drops its record for the columns after it; so when a batch holds a
+        bad value under those, it is worked again with every value checked as it comes."""
+        decided = dict(self.numeric)
+        processed = self._rows(batch, in_order=False)
+        if processed is None:
+            self.numeric = decided
+            processed = self._rows(batch, in_order=True)
+            assert processed is not None
+        return processed
+
+    def _rows(self, batch: Batch, *, in_order: bool) -> Processed | None:
+        """:meth:`_process_rows`, checking each value as it comes when ``in_order``; else None when a
+        value is bad and ``--on-error`` drops its record."""
         rows, width = batch.rows, self.layout.width
         bad_rows: set[int] = set()
         problems: list[InputError] = []
@@ -345,59 +360,62 @@ class Processor:
                     bad_rows.add(i)
         inputs = [[unquote(raw) for raw in row] for row in rows]
         outputs = [list(row) for row in rows]
-        transformed: set[int] = set()
-        arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
-        rows_of: dict[int, list[int]] = {}
+        drops = self.on_error is not OnError.nan
+        places: list[tuple[int, int]] = []  # (column, record) of each value, column by column
+        texts: list[str] = []
+        spans: dict[int, tuple[int, int]] = {}  # where each column's values are among them
         widest = max(map(len, rows), default=0)
         for column in range(widest):
-            cells: list[int] = []
-            values: list[float] = []
+            start = len(places)
             for i, row in enumerate(inputs):
                 if column >= len(row) or i in bad_rows or not self._is_numeric(column, row[column]):
                     continue
                 text = row[column]
                 if not text.strip(" \t"):
                     continue  # missing stays missing
-                value = parse_number(text)
-                if value is None:
-                    problem = InputError(
-                        f"{quoted(text)} is not a number",
-                        source=batch.source,
-                        line=batch.lines[i],
-                        column=column + 1,
-                    )
-                    problems.append(problem)
-                    if self.on_error is OnError.nan:
-                        self.tally.replaced += 1
-                        value = float("nan")
-                    else:
-                        bad_rows.add(i)
-                        continue
-                cells.append(i)
-                values.append(value)
-            if self.numeric.get(column):
-                transformed.add(column)
-            if not cells:
-                continue
-            read = np.array(values, dtype=np.float64)
-            computed = self.function(read)
-            for i, text in zip(cells, format_floats(computed)):
-                if i not in bad_rows:
-                    outputs[i][column] = text
-            arrays[column] = (read, computed)
-            rows_of[column] = cells
+                if in_order and drops and parse_number(text) is None:
+                    problems.append(self._not_a_number(batch, text, i, column))
+                    bad_rows.add(i)
+                    continue
+                places.append((column, i))
+                texts.append(text)
+            if len(places) > start:
+                spans[column] = (start, len(places))
+        # a line break can only be in a quoted field, which is then no number: it stays bad as a NUL
+        parsed = parse_cells("".join([text.replace("\n", "\0") + "\n" for text in texts]).encode())
+        if parsed.bad.size and drops and not in_order:
+            return None
+        for index in parsed.bad.tolist():  # --on-error nan
+            column, i = places[index]
+            problems.append(self._not_a_number(batch, texts[index], i, column))
+            self.tally.replaced += 1
         self._settle(problems)
+        computed = self.function(parsed.values)
+        for (column, i), text in zip(places, format_floats(computed)):
+            outputs[i][column] = text
+        kept = np.array([i not in bad_rows for _, i in places], dtype=bool)  # a record may go after its value
+        arrays = {
+            column: (parsed.values[start:end][kept[start:end]], computed[start:end][kept[start:end]])
+            for column, (start, end) in spans.items()
+        }
+        transformed = {column for column in range(widest) if self.numeric.get(column)}
         lines: Sequence[int] = batch.lines
         if bad_rows:
             self.tally.skipped += len(bad_rows)
-            for column, (read, computed) in arrays.items():
-                kept = np.array([i not in bad_rows for i in rows_of[column]], dtype=bool)
-                arrays[column] = (read[kept], computed[kept])
             keep = [i for i in range(len(rows)) if i not in bad_rows]
             inputs = [inputs[i] for i in keep]
             outputs = [outputs[i] for i in keep]
             lines = [batch.lines[i] for i in keep]
         return Processed(batch.source, inputs, outputs, lines, transformed, arrays)
+
+    @staticmethod
+    def _not_a_number(batch: Batch, text: str, record: int, column: int) -> InputError:
+        return InputError(
+            f"{quoted(text)} is not a number",
+            source=batch.source,
+            line=batch.lines[record],
+            column=column + 1,
+        )
 
     def run(
         self, batches: Iterable[Batch], workers: Workers, *, ready: Callable[[], bool], big: int = BIG_INPUT
