@@ -510,7 +510,7 @@ JobsOpt = Annotated[
         metavar="N",
         help="Processes for a large input: the main one reads and writes while N - 1 workers parse, "
         "compute and format, output unchanged (default on Linux: a worker per core, up to 4; 1 = no workers; "
-        "--stats uses none).",
+        "a table uses none).",
         show_default=False,
     ),
 ]
