@@ -245,6 +245,7 @@ def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[by
     (``null``) and for 0 < |x| < 1e-4 (``0.00001`` and ``1e-7`` where ``repr`` writes ``1e-05`` and
     ``1e-07``). Those few values are written with ``repr``.
 
+    >>> import numpy as np
     >>> format_tokens(np.array([1.0, -0.001, 1e-05, -1.5e-05, 1e-07, float("-inf"), 1e16]))
     [b'1.0', b'-0.001', b'1e-05', b'-1.5e-05', b'1e-07', b'-inf', b'1e+16']
     >>> format_tokens(np.array([float("nan"), 2.5e-05]), json=True)
