@@ -12,14 +12,16 @@ import inspect
 import re
 import sys
 from importlib.metadata import version
+from typing import Any
 
+import typer.main
 from generated import ROOT, write_or_check
 from rich.text import Text
-from typer import _click as click
-from typer.core import TyperArgument, TyperGroup
-from typer.main import get_command
 
 from relu_cli.cli import PROG, app
+
+#: Click's Context and Parameter, which Typer does not export by name.
+Context = Parameter = Any
 
 
 def plain(markup: str) -> str:
@@ -50,20 +52,20 @@ def term(record: str) -> str:
     return " ".join(words)
 
 
-def entry(param: click.Parameter, context: click.Context) -> str | None:
+def entry(param: Parameter, context: Context) -> str | None:
     """A tagged paragraph for one parameter: its names and value, its help, then what Click adds to the
     help (such as ``[default: auto]``, which is not markup)."""
     record = param.get_help_record(context)
     if record is None:
         return None
-    variadic = isinstance(param, TyperArgument) and param.nargs != 1
+    variadic = param.param_type_name == "argument" and param.nargs != 1
     heading = f"\\fI{param.metavar}\\fR..." if variadic else term(record[0])
     help_text = roff(plain(param.help or ""))
     extra = record[1].removeprefix(param.help or "").strip()
     return f".TP\n{heading}\n{help_text}" + (f"  {roff(extra)}" if extra else "")
 
 
-def options(context: click.Context) -> str:
+def options(context: Context) -> str:
     """The options of ``context``'s command."""
     entries = (entry(param, context) for param in context.command.get_params(context))
     return "\n".join(text for text in entries if text)
@@ -85,7 +87,7 @@ def examples(epilog: str) -> str:
     return "\n".join(entries)
 
 
-def synopsis(commands: dict[str, click.Context]) -> str:
+def synopsis(commands: dict[str, Context]) -> str:
     """One usage line per command, as ``--help`` prints it, then the global options."""
     lines = [
         f"\\fB{roff(f'{PROG} {name}')}\\fR {roff(' '.join(context.command.collect_usage_pieces(context)))}"
@@ -95,11 +97,22 @@ def synopsis(commands: dict[str, click.Context]) -> str:
     return ".SH SYNOPSIS\n" + "\n.br\n".join(lines)
 
 
+def contexts() -> tuple[Context, dict[str, Context]]:
+    """The contexts of relu-cli and of each of its commands, as a command line makes them (with the
+    app's settings, such as ``-h`` for help), without running anything."""
+    group: Any = typer.main.get_command(app)
+    root = group.make_context(PROG, [], resilient_parsing=True)
+    commands = {
+        name: group.get_command(root, name).make_context(name, [], parent=root, resilient_parsing=True)
+        for name in group.list_commands(root)
+    }
+    return root, commands
+
+
 def manpage() -> str:
-    group = get_command(app)
-    assert isinstance(group, TyperGroup) and group.help and group.epilog
-    root = click.Context(group, info_name=PROG)
-    commands = {name: click.Context(cmd, info_name=name, parent=root) for name, cmd in group.commands.items()}
+    root, commands = contexts()
+    group = root.command
+    assert group.help and group.epilog
     summary = plain(group.help).split("\n\n")[0]
     sections = [
         f'.TH {PROG.upper()} 1 "" "{PROG} {version(PROG)}" "User Commands"',
@@ -111,12 +124,12 @@ def manpage() -> str:
     takers: dict[str, list[str]] = {}  # each option's entry, once, with the commands that take it
     for name, context in commands.items():
         params = context.command.get_params(context)
-        arguments = [entry(param, context) for param in params if isinstance(param, TyperArgument)]
+        arguments = [entry(param, context) for param in params if param.param_type_name == "argument"]
         sections.append(f".SS {roff(name)}\n{paragraphs(plain(context.command.help or ''))}")
         sections.extend(text for text in arguments if text)
         for param in params:
             text = entry(param, context)
-            if text and not isinstance(param, TyperArgument):
+            if text and param.param_type_name != "argument":
                 takers.setdefault(text, []).append(name)
     sections.append(".SH OPTIONS")
     for text, names in takers.items():
