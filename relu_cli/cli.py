@@ -167,12 +167,17 @@ class ReluGroup(TyperGroup):
         return status
 
 
+def _one_line(message: str) -> str:
+    """A message on one line: Typer lists choices on lines of their own (``Choose from:\\n\\trelu,``)."""
+    return re.sub(r"\s*\n\s*", " ", message.strip())
+
+
 def _run_main(call: Callable[[], Any]) -> int:
     try:
         result = call()
         return result if isinstance(result, int) else ExitCode.OK
     except typer.TyperException as error:  # Click's errors: usage, a bad option value, a missing argument
-        message = error.format_message()
+        message = _one_line(error.format_message())
         context = getattr(error, "ctx", None)
         if context is not None and error.exit_code == ExitCode.USAGE:
             message += f" (see '{context.command_path} --help')"

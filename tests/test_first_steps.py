@@ -1,0 +1,68 @@
+"""What a new user meets in their first minutes, through the installed ``relu-cli``: the help, mistyped
+commands and options, a minus sign copied from a paper, a plot saved under the wrong name, and errors that
+are always one line. (``--stats`` with wide numbers: tests/test_stats.py; the progress bar while typing
+on stdin: tests/test_progress.py; the man page: tests/test_manpage.py.)"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RELU_CLI = str(Path(sys.executable).parent / "relu-cli")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "80"}
+    env.pop("NO_COLOR", None)
+    return subprocess.run(
+        [RELU_CLI, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+
+
+# ------------------------------------------------------------------------------------- one-line errors
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plot"],
+        ["plot", "sigmoid"],
+        ["plot", "relu", "--range", "1"],
+        ["plot", "relu", "--range", "2", "1"],
+        ["relu", "--mode"],
+        ["relu", "--mode", "sideways", "1"],
+        ["relu", "--format", "xml", "1"],
+        ["leaky-relu", "--slope", "steep", "1"],
+        ["relu", "--max-rows", "-1", "1"],
+        ["relu", "-d", "ab", "1"],
+        ["relu", "--slope", "0.1", "1"],
+        ["rleu", "1"],
+        ["relu", "\u22121"],
+        ["relu", "--no-such-option"],
+        ["--no-such-option"],
+    ],
+    ids=" ".join,
+)
+def test_every_error_is_one_line(args: list[str]) -> None:
+    result = run(*args)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("relu-cli: error: ")
+    assert result.stderr.count("\n") == 1 and "\t" not in result.stderr, result.stderr
+
+
+def test_plot_without_a_function_lists_the_functions_on_its_one_line() -> None:
+    assert run("plot").stderr == (
+        "relu-cli: error: Missing argument 'FUNCTION'. Choose from: relu, leaky-relu "
+        "(see 'relu-cli plot --help')\n"
+    )
