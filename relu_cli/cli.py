@@ -17,7 +17,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Annotated, Any, NamedTuple, TypeVar
+from typing import Annotated, Any, ClassVar, NamedTuple, TypeVar
 
 import typer
 import typer.main
@@ -61,6 +61,9 @@ class ValuesFirstCommand(ReluCommand):
     so Click never sees ``-inf`` and cannot read it as the short options ``-i -n -f``.
     """
 
+    #: Options of other commands, with what to say when they are given to this one.
+    elsewhere: ClassVar[dict[str, str]] = {}
+
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         takes_value = {
             name
@@ -83,7 +86,13 @@ class ValuesFirstCommand(ReluCommand):
                     options.append(following)  # an option's value stays attached: --slope -0.1
             else:
                 values.append(token)
-        rest = super().parse_args(ctx, options)
+        try:
+            rest = super().parse_args(ctx, options)
+        except typer.TyperException as error:  # Click's errors; No such option names the option
+            hint = self.elsewhere.get(getattr(error, "option_name", ""))
+            if hint is None or ctx.resilient_parsing:
+                raise
+            raise UsageError(hint) from None
         ctx.params["values"] = values
         return rest
 
@@ -619,7 +628,15 @@ def _main(
     """The top level: only --version and --help; the work is done by the commands."""
 
 
-@command("relu", cls=ValuesFirstCommand, epilog=_examples("relu", slope=False))
+class ReluValuesCommand(ValuesFirstCommand):
+    """relu's command: --slope, which leaky-relu and plot take, is explained rather than unknown."""
+
+    elsewhere: ClassVar[dict[str, str]] = {
+        name: "--slope is for leaky-relu only (relu has slope 0)" for name in ("--slope", "-s")
+    }
+
+
+@command("relu", cls=ReluValuesCommand, epilog=_examples("relu", slope=False))
 @transform_options
 def relu_command(options: TransformOptions) -> None:
     """relu(x) = max(0, x).  Gradient: 1 if x > 0 else 0 (0 at x = 0, as in PyTorch).

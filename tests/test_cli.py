@@ -177,9 +177,16 @@ def test_slope_without_a_value_is_a_usage_error() -> None:
     assert result.stderr == "relu-cli: error: Option '-s' requires an argument.\n"
 
 
-def test_relu_has_no_slope() -> None:
-    result = fails(2, "relu", "--slope", "0.1", "-1")
-    assert result.stderr.startswith("relu-cli: error: No such option: --slope")
+@pytest.mark.parametrize("spelling", [["--slope", "0.1"], ["--slope=0.1"], ["-s", "0.1"], ["-s0.1"]])
+def test_relu_has_no_slope_and_says_it_is_leaky_relus(spelling: list[str]) -> None:
+    result = fails(2, "relu", *spelling, "-1")
+    assert result.stdout == ""
+    assert result.stderr == "relu-cli: error: --slope is for leaky-relu only (relu has slope 0)\n"
+
+
+def test_another_unknown_option_of_relu_is_still_unknown() -> None:
+    result = fails(2, "relu", "--slop", "0.1", "-1")
+    assert result.stderr.startswith("relu-cli: error: No such option: --slop")
 
 
 # ------------------------------------------------------------------------------------------------- --mode

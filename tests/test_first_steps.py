@@ -66,3 +66,36 @@ def test_plot_without_a_function_lists_the_functions_on_its_one_line() -> None:
         "relu-cli: error: Missing argument 'FUNCTION'. Choose from: relu, leaky-relu "
         "(see 'relu-cli plot --help')\n"
     )
+
+
+# ---------------------------------------------------------------------------------- mistyped names
+
+
+@pytest.mark.parametrize("spelling", [["--slope", "0.1"], ["-s", "0.1"], ["--slope=0.1"]])
+def test_slope_given_to_relu_says_it_is_for_leaky_relu(spelling: list[str]) -> None:
+    result = run("relu", *spelling, "-1")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "relu-cli: error: --slope is for leaky-relu only (relu has slope 0)\n"
+
+
+def test_slope_given_to_plot_relu_says_the_same() -> None:
+    result = run("plot", "relu", "--slope", "0.1")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "relu-cli: error: --slope is for leaky-relu only (relu has slope 0)\n"
+
+
+def test_a_mistyped_command_gets_a_did_you_mean() -> None:
+    result = run("rleu", "-1", "2")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert (
+        result.stderr
+        == "relu-cli: error: No such command 'rleu'. Did you mean 'relu'? (see 'relu-cli --help')\n"
+    )
+
+
+def test_a_mistyped_option_gets_the_options_it_may_have_meant() -> None:
+    result = run("relu", "--fromat", "json", "1")
+    assert result.stderr == (
+        "relu-cli: error: No such option: --fromat (Possible options: --format) "
+        "(see 'relu-cli relu --help')\n"
+    )
