@@ -46,13 +46,34 @@ def _is_value(token: str) -> bool:
     return bool(_MEANT_AS_NUMBER.match(token)) or (token.strip() == token and parse_number(token) is not None)
 
 
+def help_record(param: Any, ctx: Context) -> tuple[str, str] | None:
+    """A parameter's line in ``--help`` (and in the man page): Typer's, except that an argument taking
+    any number of values is shown as in the usage line, ``[VALUES]...``, not as ``VALUES <list[str]>``."""
+    record: tuple[str, str] | None = param.get_help_record(ctx)
+    if record is not None and param.param_type_name == "argument" and param.nargs != 1:
+        return " ".join(param.get_usage_pieces(ctx)), record[1]
+    return record
+
+
 class ReluCommand(TyperCommand):
     """A relu-cli command: options converted without pydantic where Typer allows it (see
-    :mod:`relu_cli.conversion`)."""
+    :mod:`relu_cli.conversion`), and help records from :func:`help_record`."""
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         convert_plainly(self.get_params(ctx))
         return super().parse_args(ctx, args)
+
+    def format_options(self, ctx: Context, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {"Arguments": [], "Options": []}
+        for param in self.get_params(ctx):
+            record = help_record(param, ctx)
+            if record is not None:
+                sections["Arguments" if param.param_type_name == "argument" else "Options"].append(record)
+        for title, records in sections.items():
+            if records:
+                with formatter.section(title):
+                    formatter.write_dl(records)
+
 
 class ValuesFirstCommand(ReluCommand):
     """A command whose numeric arguments may be negative: ``relu-cli relu -1 -inf 3`` needs no ``--``.

@@ -18,7 +18,7 @@ import typer.main
 from generated import ROOT, write_or_check
 from rich.text import Text
 
-from relu_cli.cli import PROG, app
+from relu_cli.cli import PROG, app, help_record
 
 #: Click's Context and Parameter, which Typer does not export by name.
 Context = Parameter = Any
@@ -41,28 +41,30 @@ def paragraphs(text: str) -> str:
 
 
 def term(record: str) -> str:
-    """``-s, --slope FLOAT`` with option names in bold and their values in italics."""
+    """``-s, --slope FLOAT`` with option names in bold and their values in italics; ``[VALUES]...`` with
+    only the name in italics."""
     words = []
     for word in record.split(" "):
         name = word.rstrip(",")
         if name.startswith("-"):
             words.append(f"\\fB{roff(name)}\\fR" + word[len(name) :])
+        elif word == "/":
+            words.append(word)
         else:
-            words.append(word if word == "/" else f"\\fI{roff(word)}\\fR")
+            before, value, after = re.fullmatch(r"(\[?)(.*?)(\]?(?:\.\.\.)?)", word).groups()  # type: ignore[union-attr]
+            words.append(f"{before}\\fI{roff(value)}\\fR{after}")
     return " ".join(words)
 
 
 def entry(param: Parameter, context: Context) -> str | None:
-    """A tagged paragraph for one parameter: its names and value, its help, then what Click adds to the
-    help (such as ``[default: auto]``, which is not markup)."""
-    record = param.get_help_record(context)
+    """A tagged paragraph for one parameter: its names and value as ``--help`` shows them, its help, then
+    what Click adds to the help (such as ``[default: auto]``, which is not markup)."""
+    record = help_record(param, context)
     if record is None:
         return None
-    variadic = param.param_type_name == "argument" and param.nargs != 1
-    heading = f"\\fI{param.metavar}\\fR..." if variadic else term(record[0])
     help_text = roff(plain(param.help or ""))
     extra = record[1].removeprefix(param.help or "").strip()
-    return f".TP\n{heading}\n{help_text}" + (f"  {roff(extra)}" if extra else "")
+    return f".TP\n{term(record[0])}\n{help_text}" + (f"  {roff(extra)}" if extra else "")
 
 
 def options(context: Context) -> str:

@@ -30,6 +30,22 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     )
 
 
+# --------------------------------------------------------------------------------------------------- help
+
+
+@pytest.mark.parametrize("command", ["relu", "leaky-relu"])
+def test_help_shows_values_as_the_usage_line_does_not_as_a_python_type(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "<list[str]>" not in result.stdout
+    arguments = result.stdout[result.stdout.index("Arguments:") :].splitlines()[1]
+    assert arguments.startswith("  [VALUES]...  Numbers to transform.")
+
+
+def test_help_still_shows_the_choices_of_plots_function() -> None:
+    assert "  FUNCTION <relu|leaky-relu>  The function to draw.  [required]" in run("plot", "--help").stdout
+
+
 # ------------------------------------------------------------------------------------- one-line errors
 
 
