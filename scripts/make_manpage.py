@@ -35,9 +35,16 @@ def roff(text: str) -> str:
     return re.sub(r"^([.'])", r"\\&\1", text, flags=re.MULTILINE)
 
 
-def paragraphs(text: str) -> str:
-    """Paragraphs separated by blank lines, each filled by roff."""
-    return "\n".join(f".PP\n{roff(part)}" for part in text.strip().split("\n\n"))
+def paragraphs(markup: str) -> str:
+    """A help text's paragraphs, separated by blank lines, each filled by roff, except those that Click's
+    help keeps as they are written (a ``\\b`` line before them): their lines stay lines, as in ``--help``."""
+    parts = []
+    for part in inspect.cleandoc(markup).split("\n\n"):
+        if part.startswith("\b\n"):
+            parts.append(f".PP\n.nf\n{roff(plain(part[2:]))}\n.fi")
+        else:
+            parts.append(f".PP\n{roff(plain(part))}")
+    return "\n".join(parts)
 
 
 def term(record: str) -> str:
@@ -75,10 +82,12 @@ def options(context: Context) -> str:
 
 def examples(epilog: str) -> str:
     """An Examples epilog: each command line set as code after its note (a ``# note`` line before it, or
-    a ``# note`` at its end)."""
+    a ``# note`` at its end). The heading, ``Examples:``, is the man page's section or subsection, and the
+    ``\\b`` lines, which keep Click from rewrapping the lines, have no place in roff."""
     entries: list[str] = []
     noted = False  # whether a note opened the paragraph the next command line belongs to
-    for line in plain(epilog).splitlines()[1:]:
+    lines = [line for line in plain(epilog).splitlines() if line.strip() not in ("", "\b")]
+    for line in lines[1:] if lines and lines[0].strip() == "Examples:" else lines:
         command, _, note = (part.strip() for part in line.partition("#"))
         if note:
             entries.append(f".PP\n{roff(note)}")
@@ -120,14 +129,14 @@ def manpage() -> str:
         f'.TH {PROG.upper()} 1 "" "{PROG} {version(PROG)}" "User Commands"',
         f".SH NAME\n{PROG} \\- {roff(summary[0].lower() + summary[1:].rstrip('.'))}",
         synopsis(commands),
-        f".SH DESCRIPTION\n{paragraphs(plain(group.help))}",
+        f".SH DESCRIPTION\n{paragraphs(group.help)}",
         ".SH COMMANDS",
     ]
     takers: dict[str, list[str]] = {}  # each option's entry, once, with the commands that take it
     for name, context in commands.items():
         params = context.command.get_params(context)
         arguments = [entry(param, context) for param in params if param.param_type_name == "argument"]
-        sections.append(f".SS {roff(name)}\n{paragraphs(plain(context.command.help or ''))}")
+        sections.append(f".SS {roff(name)}\n{paragraphs(context.command.help or '')}")
         sections.extend(text for text in arguments if text)
         for param in params:
             text = entry(param, context)
