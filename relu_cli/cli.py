@@ -348,6 +348,13 @@ def _parse_delimiter(text: str) -> str:
     return delimiter
 
 
+def _svg_name(text: str) -> str:
+    """``plot --output``: the name of an SVG file, the one kind of picture plot writes."""
+    if not text.lower().endswith(".svg"):
+        raise typer.BadParameter(f"{text!r} does not end in .svg: plot writes SVG pictures only")
+    return text
+
+
 ValuesArg = Annotated[
     list[str] | None,
     typer.Argument(
@@ -622,6 +629,7 @@ PlotOutputOpt = Annotated[
         "--output",
         "-o",
         metavar="FILE.svg",
+        parser=_svg_name,
         help="Write the plot to an SVG picture (80 columns, in colour) instead of printing it.",
         show_default=False,
     ),

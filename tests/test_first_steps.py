@@ -115,3 +115,24 @@ def test_a_mistyped_option_gets_the_options_it_may_have_meant() -> None:
         "relu-cli: error: No such option: --fromat (Possible options: --format) "
         "(see 'relu-cli relu --help')\n"
     )
+
+
+# ------------------------------------------------------------------------------------ plot --output
+
+
+@pytest.mark.parametrize("name", ["out.png", "out.pdf", "out", "out.svg.png"])
+def test_plot_refuses_to_write_svg_into_a_file_named_otherwise(name: str, tmp_path: Path) -> None:
+    result = run("plot", "relu", "--output", name, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"relu-cli: error: Invalid value for '--output' / '-o': {name!r} does not end in .svg: "
+        "plot writes SVG pictures only (see 'relu-cli plot --help')\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["out.svg", "OUT.SVG"])
+def test_plot_writes_an_svg_file(name: str, tmp_path: Path) -> None:
+    result = run("plot", "relu", "-o", name, cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert (tmp_path / name).read_text().startswith("<svg")
