@@ -529,7 +529,12 @@ JobsOpt = Annotated[
 ]
 QuietOpt = Annotated[
     bool,
-    typer.Option("--quiet", "-q", help="No progress bar (shown on a terminal when reading takes over 1 s)."),
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress bar (shown on a terminal when reading takes over 1 s, and never while stdin, "
+        "read with -f -, is a terminal).",
+    ),
 ]
 
 
