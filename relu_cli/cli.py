@@ -39,11 +39,31 @@ Context = Any
 #: report as such, not the short options ``-1 -x``.
 _MEANT_AS_NUMBER = re.compile(r"-\.?[0-9]")
 
+#: Characters that look like '-' but are not, as copying from papers and web pages gives them.
+DASHES = "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
+
 
 def _is_value(token: str) -> bool:
     from .readers import parse_number
 
     return bool(_MEANT_AS_NUMBER.match(token)) or (token.strip() == token and parse_number(token) is not None)
+
+
+def _check_dashes(values: Sequence[str]) -> None:
+    """A VALUE with a dash that is not '-' (U+2212 MINUS SIGN, an en dash...) is not a number: say which
+    character it has and what to type instead, where the value would otherwise be only "not a number"."""
+    for position, token in enumerate(values, start=1):
+        dash = next((char for char in token if char in DASHES), None)
+        if dash is not None:
+            import unicodedata
+
+            name = unicodedata.name(dash, "a dash")
+            typed = "".join("-" if char in DASHES else char for char in token)
+            raise UsageError(
+                f"{token!r} is not a number: its {dash!r} is U+{ord(dash):04X} {name}, not the ASCII "
+                f"hyphen-minus '-' (type {typed!r})",
+                where=f"argument {position}",
+            )
 
 
 def help_record(param: Any, ctx: Context) -> tuple[str, str] | None:
@@ -114,6 +134,8 @@ class ValuesFirstCommand(ReluCommand):
             if hint is None or ctx.resilient_parsing:
                 raise
             raise UsageError(hint) from None
+        if not ctx.resilient_parsing:
+            _check_dashes(values)
         ctx.params["values"] = values
         return rest
 

@@ -117,6 +117,32 @@ def test_a_mistyped_option_gets_the_options_it_may_have_meant() -> None:
     )
 
 
+# -------------------------------------------------------------------------------- a minus sign pasted
+
+
+@pytest.mark.parametrize(
+    ("token", "named", "typed"),
+    [
+        ("\u22121", "U+2212 MINUS SIGN", "-1"),
+        ("\u20132.5", "U+2013 EN DASH", "-2.5"),
+        ("1e\u22125", "U+2212 MINUS SIGN", "1e-5"),
+        ("\uff0d3", "U+FF0D FULLWIDTH HYPHEN-MINUS", "-3"),
+    ],
+)
+def test_a_pasted_minus_sign_is_named_with_what_to_type(token: str, named: str, typed: str) -> None:
+    result = run("relu", "2", token)
+    assert (result.returncode, result.stdout) == (2, "")
+    dash = next(char for char in token if not char.isascii())
+    assert result.stderr == (
+        f"relu-cli: error: argument 2: {token!r} is not a number: its {dash!r} is {named}, "
+        f"not the ASCII hyphen-minus '-' (type {typed!r})\n"
+    )
+
+
+def test_the_ascii_minus_works_where_the_pasted_one_did_not() -> None:
+    assert run("relu", "2", "-1").stdout == "2.0\n0.0\n"
+
+
 # ------------------------------------------------------------------------------------ plot --output
 
 
