@@ -25,7 +25,6 @@ from typer.core import TyperCommand, TyperGroup
 
 from .app import PROG, Environment, Request, _check_knobs, _isatty, _silence_stdout, report, use_color
 from .choices import Color, Mode, OnError, OutputFormat, PlotFunction, PlotMode
-from .conversion import convert_plainly
 from .errors import ExitCode, ReluCliError, UsageError
 
 # Click's Context, Parameter and HelpFormatter appear below as ``Any``: Typer does not export them, and
@@ -80,6 +79,8 @@ class ReluCommand(TyperCommand):
     :mod:`relu_cli.conversion`), and help records from :func:`help_record`."""
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        from .conversion import convert_plainly  # here: --version parses nothing
+
         convert_plainly(self.get_params(ctx))
         return super().parse_args(ctx, args)
 
@@ -198,6 +199,8 @@ class ReluGroup(TyperGroup):
         if not args and not ctx.resilient_parsing:  # `relu-cli` alone: the help, as a usage error
             sys.stderr.write(ctx.get_help() + "\n")
             raise typer.Exit(ExitCode.USAGE)
+        from .conversion import convert_plainly
+
         convert_plainly(self.get_params(ctx))  # Typer adds the completion options after __init__
         return super().parse_args(ctx, args)
 
@@ -792,4 +795,7 @@ def main() -> None:
     """The ``relu-cli`` console script."""
     if sys.argv[1:] in (["--version"], ["-V"]):  # the one answer that needs no command tree built
         sys.exit(_run_main(_print_version))
-    app(prog_name=PROG)
+    # the Click command, built by typer.main.get_command and called directly: calling `app()` instead
+    # (Typer.__call__, which also installs Typer's exception hook) made every run some 2 ms slower, all
+    # of it after the command had finished (measured)
+    typer.main.get_command(app)(prog_name=PROG)
