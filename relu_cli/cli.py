@@ -13,7 +13,6 @@ import functools
 import inspect
 import os
 import re
-import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -744,29 +743,17 @@ def plot_command(
         _check_knobs(max_value, threshold)
         from . import plot
 
-        # as wide as the terminal (within 40 to 100 columns); 80 for a pipe, a file or a picture, so those
-        # are the same on every machine
-        on_terminal = env.stdout_isatty and output is None
-        low, high = x_range
-        lines = plot.figure(
+        plot.run(
             function.value,
             mode.value,
+            env,
             slope=slope if function is PlotFunction.leaky_relu else 0.0,
             max_value=max_value,
             threshold=threshold,
-            low=low,
-            high=high,
-            width=shutil.get_terminal_size().columns if on_terminal else 80,
+            low=x_range[0],
+            high=x_range[1],
+            output=output,
         )
-        if output is None:
-            env.stdout.write(plot.render(lines, color=env.stdout_color).encode("utf-8"))
-            env.stdout.flush()
-            return
-        try:
-            with open(output, "w", encoding="utf-8") as svg_file:
-                svg_file.write(plot.svg(lines, title=f"relu-cli plot {function.value}"))
-        except OSError as error:
-            raise UsageError(error.strerror or "cannot be written", where=output) from None
 
 
 # ------------------------------------------------------------------------------------------------- run
