@@ -1,38 +1,34 @@
-"""The command line: options and help, the negative-number argv split, and errors turned into one
+"""The command line: Typer declarations, the negative-number argv split, help, and errors turned into one
 stderr line and a status.
 
 What a command does once parsed is :mod:`relu_cli.app`'s. numpy and Rich are imported only when a
-command actually processes data, so ``--help``, ``--version`` and completion start fast.
+command actually processes data, so ``--help``, ``--version`` and completion start fast. Only Typer's
+public API is used here (with Click's, which Typer's classes inherit); the one shortcut through Typer's
+internals, converting option values without pydantic, is :mod:`relu_cli.conversion`'s.
 """
 
 # No `from __future__ import annotations` here, unlike the other modules: Typer evaluates the annotations
 # of every command function on each start, and as strings each one costs a compile and an eval.
+import functools
 import inspect
 import os
 import re
-import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, ClassVar, NamedTuple, TypeVar
 
 import typer
-from typer import _click as click
-from typer._click.core import ParameterSource
-from typer._click.exceptions import BadParameter, ClickException, NoArgsIsHelpError
-from typer._click.exceptions import UsageError as ClickUsageError
-from typer._coercion import RuntimeParam
-from typer._param_types import coerce_cli_choice
-from typer.core import TyperCommand, TyperGroup, TyperOption, _TyperParameter
-from typer.exceptions import Abort
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
 from .app import PROG, Environment, Request, _check_knobs, _isatty, _silence_stdout, report, use_color
 from .choices import Color, Mode, OnError, OutputFormat, PlotFunction, PlotMode
 from .errors import ExitCode, ReluCliError, UsageError
 
-if TYPE_CHECKING:
-    from typer.models import CommandInfo
+# Click's Context, Parameter and HelpFormatter appear below as ``Any``: Typer does not export them, and
+# relu-cli imports nothing from inside Typer outside relu_cli.conversion.
+Context = Any
 
 # ------------------------------------------------------------------------------------------ argv split
 
@@ -41,6 +37,9 @@ if TYPE_CHECKING:
 #: report as such, not the short options ``-1 -x``.
 _MEANT_AS_NUMBER = re.compile(r"-\.?[0-9]")
 
+#: Characters that look like '-' but are not, as copying from papers and web pages gives them.
+DASHES = "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
+
 
 def _is_value(token: str) -> bool:
     from .numbers import parse_number
@@ -48,52 +47,52 @@ def _is_value(token: str) -> bool:
     return bool(_MEANT_AS_NUMBER.match(token)) or (token.strip() == token and parse_number(token) is not None)
 
 
-class PlainConversion(RuntimeParam):
-    """Converts an option's text to its declared type without pydantic.
+def _check_dashes(values: Sequence[str]) -> None:
+    """A VALUE with a dash that is not '-' (U+2212 MINUS SIGN, an en dash...) is not a number: say which
+    character it has and what to type instead, where the value would otherwise be only "not a number"."""
+    for position, token in enumerate(values, start=1):
+        dash = next((char for char in token if char in DASHES), None)
+        if dash is not None:
+            import unicodedata
 
-    Typer 0.29 converts every parameter through a pydantic ``TypeAdapter``, and importing pydantic and
-    building the adapters takes longer than everything else relu-cli does for ``relu-cli relu -1 2``.
-    relu-cli's parameters are only strings, lists of strings, booleans, enums and one bounded int, so
-    they are converted here, with the same checks and Click's messages.
-    """
-
-    def _coerce_value(self, value: Any, param: _TyperParameter, ctx: click.Context) -> Any:
-        kind = self.annotation
-        if isinstance(value, (list, tuple)):
-            return [str(item) for item in value]
-        if isinstance(kind, type) and issubclass(kind, Enum):
-            sensitive = self.parameter_info.case_sensitive
-            try:
-                return coerce_cli_choice(value, choices=list(kind), case_sensitive=sensitive, ctx=ctx)
-            except ValueError as error:
-                raise BadParameter(str(error), ctx=ctx, param=param) from None
-        if kind is int:
-            try:
-                number = int(value)
-            except (TypeError, ValueError):
-                raise BadParameter(f"{value!r} is not a valid integer.", ctx=ctx, param=param) from None
-            low = self.parameter_info.min
-            if low is not None and number < low:
-                raise BadParameter(f"{number} is not in the range x>={low}.", ctx=ctx, param=param)
-            return number
-        if kind is bool:
-            return bool(value)
-        return str(value)
+            name = unicodedata.name(dash, "a dash")
+            typed = "".join("-" if char in DASHES else char for char in token)
+            raise UsageError(
+                f"{token!r} is not a number: its {dash!r} is U+{ord(dash):04X} {name}, not the ASCII "
+                f"hyphen-minus '-' (type {typed!r})",
+                where=f"argument {position}",
+            )
 
 
-def _convert_plainly(params: Sequence[click.Parameter]) -> None:
-    for param in params:
-        if isinstance(param, _TyperParameter) and param._runtime_param is None:
-            descriptor = param.type_descriptor
-            param._runtime_param = PlainConversion(descriptor.parameter_info, descriptor.annotation)
+def help_record(param: Any, ctx: Context) -> tuple[str, str] | None:
+    """A parameter's line in ``--help`` (and in the man page): Typer's, except that an argument taking
+    any number of values is shown as in the usage line, ``[VALUES]...``, not as ``VALUES <list[str]>``."""
+    record: tuple[str, str] | None = param.get_help_record(ctx)
+    if record is not None and param.param_type_name == "argument" and param.nargs != 1:
+        return " ".join(param.get_usage_pieces(ctx)), record[1]
+    return record
 
 
 class ReluCommand(TyperCommand):
-    """A relu-cli command: options converted without pydantic (see :class:`PlainConversion`)."""
+    """A relu-cli command: options converted without pydantic where Typer allows it (see
+    :mod:`relu_cli.conversion`), and help records from :func:`help_record`."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        _convert_plainly(self.get_params(ctx))
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        from .conversion import convert_plainly  # here: --version parses nothing
+
+        convert_plainly(self.get_params(ctx))
         return super().parse_args(ctx, args)
+
+    def format_options(self, ctx: Context, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {"Arguments": [], "Options": []}
+        for param in self.get_params(ctx):
+            record = help_record(param, ctx)
+            if record is not None:
+                sections["Arguments" if param.param_type_name == "argument" else "Options"].append(record)
+        for title, records in sections.items():
+            if records:
+                with formatter.section(title):
+                    formatter.write_dl(records)
 
 
 class ValuesFirstCommand(ReluCommand):
@@ -103,12 +102,16 @@ class ValuesFirstCommand(ReluCommand):
     so Click never sees ``-inf`` and cannot read it as the short options ``-i -n -f``.
     """
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        _convert_plainly(self.get_params(ctx))
+    #: Options of other commands, with what to say when they are given to this one.
+    elsewhere: ClassVar[dict[str, str]] = {}
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         takes_value = {
             name
             for param in self.get_params(ctx)
-            if isinstance(param, TyperOption) and not param.is_flag and not param.count
+            if param.param_type_name == "option"
+            and not getattr(param, "is_flag", False)
+            and not getattr(param, "count", False)
             for name in param.opts
         }
         options: list[str] = []
@@ -124,69 +127,80 @@ class ValuesFirstCommand(ReluCommand):
                     options.append(following)  # an option's value stays attached: --slope -0.1
             else:
                 values.append(token)
-        rest = super().parse_args(ctx, options)
+        try:
+            rest = super().parse_args(ctx, options)
+        except typer.TyperException as error:  # Click's errors; No such option names the option
+            hint = self.elsewhere.get(getattr(error, "option_name", ""))
+            if hint is None or ctx.resilient_parsing:
+                raise
+            raise UsageError(hint) from None
+        if not ctx.resilient_parsing:
+            _check_dashes(values)
         ctx.params["values"] = values
         return rest
+
+
+class Declared(NamedTuple):
+    """A command as declared with :func:`command`: its Typer app of one command, and its help text."""
+
+    app: typer.Typer
+    help: str
+
+
+#: relu-cli's commands by name, in the order of --help.
+COMMANDS: dict[str, Declared] = {}
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def command(name: str, **settings: Any) -> Callable[[F], F]:
+    """Declare a command of relu-cli, as ``app.command(name, **settings)`` would, but in a Typer app of its
+    own, which :class:`ReluGroup` turns into a Click command (``typer.main.get_command``) only when the
+    command is looked up."""
+    one = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+
+    def declare(function: F) -> F:
+        COMMANDS[name] = Declared(one, inspect.getdoc(function) or "")
+        return one.command(name, **settings)(function)
+
+    return declare
 
 
 class ReluGroup(TyperGroup):
     """The top-level command; turns every failure into one line on stderr and an exit status.
 
-    The console script gives it its commands unbuilt (:meth:`build_lazily`): each is built when first
-    looked up, so ``relu-cli --help`` and completion of a command's name, which need only the names and
-    first lines of the commands, skip most of the work of turning them into Click commands.
+    Its commands are loaded lazily, as Click's documentation shows: each is built when first looked up,
+    so ``relu-cli relu -1 2`` builds one command, ``--help`` none (its list needs only the names and first
+    lines of the help texts) and completion of a command's name only those it matches.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.unbuilt: dict[str, CommandInfo] = {}
-        self.order: list[str] = []  # every command's name, as declared, once some are unbuilt
-        self.listing = False  # while the command list of --help is made
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(COMMANDS)
 
-    @classmethod
-    def build_lazily(cls, typer_app: typer.Typer) -> "ReluGroup":
-        """``typer_app`` as Typer builds it, but with its commands left to be built when looked up."""
-        import typer.main
+    def get_command(self, ctx: Context, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            # an unknown name builds them all, for Typer to suggest the closest (did you mean 'relu'?)
+            for name in [cmd_name] if cmd_name in COMMANDS else COMMANDS:
+                self.add_command(typer.main.get_command(COMMANDS[name].app), name)
+        return self.commands.get(cmd_name)
 
-        infos = typer_app.registered_commands
-        typer_app.registered_commands = []
-        try:
-            group = typer.main.get_command(typer_app)
-        finally:
-            typer_app.registered_commands = infos
-        assert isinstance(group, cls)
-        group.unbuilt = {info.name or "": info for info in infos}
-        group.order = list(group.unbuilt)
-        return group
+    def format_commands(self, ctx: Context, formatter: Any) -> None:
+        """The Commands section of --help, as Typer lays it out, from the help texts alone."""
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        rows = [
+            (name, TyperCommand(name, help=declared.help).get_short_help_str(limit))
+            for name, declared in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return self.order or super().list_commands(ctx)
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        if not args and not ctx.resilient_parsing:  # `relu-cli` alone: the help, as a usage error
+            sys.stderr.write(ctx.get_help() + "\n")
+            raise typer.Exit(ExitCode.USAGE)
+        from .conversion import convert_plainly
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        info = self.unbuilt.get(cmd_name)
-        if info is None:
-            return super().get_command(ctx, cmd_name)
-        if self.listing:  # what the list needs, made as Typer makes a command's help
-            help_text = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
-            return TyperCommand(cmd_name, help=help_text, short_help=info.short_help, hidden=info.hidden)
-        import typer.main
-
-        command = typer.main.get_command_from_info(  # pretty exceptions are off: the flag does nothing
-            info, pretty_exceptions_short=False, rich_markup_mode=self.rich_markup_mode
-        )
-        self.add_command(command, cmd_name)
-        del self.unbuilt[cmd_name]
-        return command
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        self.listing = True
-        try:
-            super().format_commands(ctx, formatter)
-        finally:
-            self.listing = False
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        _convert_plainly(self.get_params(ctx))  # Typer adds the completion options after __init__
+        convert_plainly(self.get_params(ctx))  # Typer adds the completion options after __init__
         return super().parse_args(ctx, args)
 
     def main(  # type: ignore[override]
@@ -207,21 +221,23 @@ class ReluGroup(TyperGroup):
         return status
 
 
-def _run_main(call: Any) -> int:
+def _one_line(message: str) -> str:
+    """A message on one line: Typer lists choices on lines of their own (``Choose from:\\n\\trelu,``)."""
+    return re.sub(r"\s*\n\s*", " ", message.strip())
+
+
+def _run_main(call: Callable[[], Any]) -> int:
     try:
         result = call()
         return result if isinstance(result, int) else ExitCode.OK
-    except NoArgsIsHelpError as error:
-        error.show()
-        return error.exit_code
-    except ClickException as error:
-        message = error.format_message()
+    except typer.TyperException as error:  # Click's errors: usage, a bad option value, a missing argument
+        message = _one_line(error.format_message())
         context = getattr(error, "ctx", None)
-        if isinstance(error, ClickUsageError) and context is not None:
+        if context is not None and error.exit_code == ExitCode.USAGE:
             message += f" (see '{context.command_path} --help')"
         report(sys.stderr, message, color=use_color(Color.auto, _isatty(sys.stderr)))
         return error.exit_code
-    except Abort:
+    except typer.Abort:
         return ExitCode.INTERRUPTED
     except ReluCliError as error:
         report(sys.stderr, str(error), color=use_color(Color.auto, _isatty(sys.stderr)))
@@ -294,8 +310,32 @@ def _print_version() -> int:
     return ExitCode.OK
 
 
-def _parse_finite(text: str) -> float:
-    """An option's number (``--slope``, ``--threshold``, ``--range``): finite, named in the error if not."""
+PLOT_EXAMPLES = """\b
+Examples:
+
+\b
+  # the function and its gradient, -5 to 5
+  relu-cli plot relu
+
+\b
+  # the gradient of leaky ReLU alone
+  relu-cli plot leaky-relu --slope 0.1 --mode gradient
+
+\b
+  # ReLU6: the kink at 0 and the cap at 6
+  relu-cli plot relu --max-value 6 --range -2 8
+
+\b
+  # an SVG picture instead
+  relu-cli plot relu --threshold 1 --output relu.svg
+"""
+
+
+def _parse_finite(text: str | float) -> float:
+    """An option's number (``--slope``, ``--threshold``, ``--max-value``, ``--range``): finite, named in
+    the error if not. A default arrives as the number it is."""
+    if isinstance(text, (int, float)):
+        return float(text)
     from .numbers import parse_number
 
     value = parse_number(text)
@@ -306,27 +346,16 @@ def _parse_finite(text: str) -> float:
     return value
 
 
-def _parse_optional_finite(text: str | None) -> float | None:
-    """``--max-value``: a finite number, when given."""
-    return None if text is None else _parse_finite(text)
-
-
-def _knob(value: str | float | None) -> float | None:
-    """The float a ``--max-value`` callback produced (Typer types the parameter as the text it parsed)."""
-    return None if value is None else float(value)
-
-
-def _parse_range(texts: tuple[str, str]) -> tuple[float, float]:
-    """``--range LOW HIGH``: two finite numbers, LOW below HIGH."""
-    low, high = _parse_finite(texts[0]), _parse_finite(texts[1])
+def _check_range(bounds: tuple[float, float]) -> tuple[float, float]:
+    """``--range LOW HIGH``: LOW below HIGH."""
+    low, high = bounds
     if not low < high:
-        raise typer.BadParameter(f"LOW must be below HIGH; got {texts[0]} {texts[1]}")
-    return low, high
+        raise typer.BadParameter(f"LOW must be below HIGH; got {low:g} {high:g}")
+    return bounds
 
 
-def _parse_delimiter(text: str | None) -> str | None:
-    if text is None:
-        return None
+def _parse_delimiter(text: str) -> str:
+    """``--delimiter``: one character, or a name (``tab``, ``whitespace``...); ``whitespace`` stays a name."""
     named = {
         "tab": "\t",
         "\\t": "\t",
@@ -343,6 +372,13 @@ def _parse_delimiter(text: str | None) -> str | None:
     return delimiter
 
 
+def _svg_name(text: str) -> str:
+    """``plot --output``: the name of an SVG file, the one kind of picture plot writes."""
+    if not text.lower().endswith(".svg"):
+        raise typer.BadParameter(f"{text!r} does not end in .svg: plot writes SVG pictures only")
+    return text
+
+
 ValuesArg = Annotated[
     list[str] | None,
     typer.Argument(
@@ -354,7 +390,7 @@ ValuesArg = Annotated[
 ModeOpt = Annotated[
     Mode, typer.Option("--mode", "-m", help="forward: the function's value; gradient: its derivative.")
 ]
-FileOpt = Annotated[
+FilesOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--file",
@@ -373,11 +409,12 @@ def _complete_columns(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
     try:
         from .peek import column_candidates, first_record_names
 
-        path = next(path for path in ctx.params.get("file") or [] if path != "-")
+        path = next(path for path in ctx.params.get("files") or [] if path != "-")
+        given = getattr(ctx.get_parameter_source("delimiter"), "name", None)
+        if given == "COMMANDLINE" and ctx.params.get("delimiter") is None:
+            return []  # a -d that is not a delimiter: no guessing what was meant
         names = first_record_names(
-            os.path.expanduser(path),
-            delimiter=_parse_delimiter(ctx.params.get("delimiter")),
-            header=ctx.params.get("header"),
+            os.path.expanduser(path), delimiter=ctx.params.get("delimiter"), header=ctx.params.get("header")
         )
         return column_candidates(names, incomplete)
     except Exception:  # completion must stay silent: no message, no traceback
@@ -402,6 +439,7 @@ DelimiterOpt = Annotated[
         "--delimiter",
         "-d",
         metavar="CHAR",
+        parser=_parse_delimiter,
         help="Field delimiter (',' ';' tab whitespace ...). Default: .csv comma, .tsv tab, else detected "
         "from the first line: tab, comma, semicolon, runs of whitespace.",
         show_default=False,
@@ -462,33 +500,32 @@ NamesOpt = Annotated[
     ),
 ]
 SlopeOpt = Annotated[
-    str,
+    float,
     typer.Option(
         "--slope",
         "-s",
         metavar="FLOAT",
-        callback=lambda value: _parse_finite(value),
+        parser=_parse_finite,
         help="Slope for x <= 0 (PyTorch's default is 0.01; relu-cli keeps the article's 0.001).",
     ),
 ]
-
 MaxValueOpt = Annotated[
-    str | None,
+    float | None,
     typer.Option(
         "--max-value",
         metavar="FLOAT",
-        callback=lambda value: _parse_optional_finite(value),
+        parser=_parse_finite,
         help="Cap the output at this value (relu --max-value 6 is ReLU6); gradient 0 from it on. "
         "Must be above 0 and above --threshold.",
         show_default=False,
     ),
 ]
 ThresholdOpt = Annotated[
-    str,
+    float,
     typer.Option(
         "--threshold",
         metavar="FLOAT",
-        callback=lambda value: _parse_finite(value),
+        parser=_parse_finite,
         help="Move the kink from 0 to this value: x passes through above it (unshifted, as in Keras); "
         "at or below it relu gives 0 and leaky-relu slope*(x - threshold).",
     ),
@@ -516,38 +553,102 @@ JobsOpt = Annotated[
 ]
 QuietOpt = Annotated[
     bool,
-    typer.Option("--quiet", "-q", help="No progress bar (shown on a terminal when reading takes over 1 s)."),
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress bar (shown on a terminal when reading takes over 1 s, and never while stdin, "
+        "read with -f -, is a terminal).",
+    ),
 ]
 
-PLOT_EXAMPLES = """\b
-Examples:
 
-\b
-  # the function and its gradient, -5 to 5
-  relu-cli plot relu
+class TransformOptions(NamedTuple):
+    """The parameters relu and leaky-relu share, declared once: :func:`transform_options` adds them to both
+    commands, and each command gets them back as one of these, typed."""
 
-\b
-  # the gradient of leaky ReLU alone
-  relu-cli plot leaky-relu --slope 0.1 --mode gradient
+    values: ValuesArg = None
+    mode: ModeOpt = Mode.forward
+    files: FilesOpt = None
+    columns: ColumnsOpt = None
+    delimiter: DelimiterOpt = None
+    header: HeaderOpt = None
+    output_format: FormatOpt = OutputFormat.auto
+    on_error: OnErrorOpt = OnError.fail
+    max_rows: MaxRowsOpt = None
+    max_value: MaxValueOpt = None
+    threshold: ThresholdOpt = 0  # an int, so that --help shows "[default: 0]"; parsed to 0.0
+    stats: StatsOpt = False
+    jobs: JobsOpt = None
+    quiet: QuietOpt = False
+    color: ColorOpt = Color.auto
+    names: NamesOpt = False
 
-\b
-  # ReLU6: the kink at 0 and the cap at 6
-  relu-cli plot relu --max-value 6 --range -2 8
+    def request(self, function: str, slope: float = 0.0) -> Request:
+        """What the command was asked to do, for :func:`relu_cli.app.run`."""
+        return Request(
+            function,
+            self.mode,
+            slope,
+            self.values or [],
+            self.files or [],
+            self.columns,
+            self.delimiter,
+            self.header,
+            self.output_format,
+            self.on_error,
+            self.max_rows,
+            max_value=self.max_value,
+            threshold=float(self.threshold),
+            stats=self.stats,
+            quiet=self.quiet,
+            color=self.color,
+            names=self.names,
+            jobs=self.jobs,
+        )
 
-\b
-  # an SVG picture instead
-  relu-cli plot relu --threshold 1 --output relu.svg
-"""
+
+def transform_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the parameters of :class:`TransformOptions` (sqlite-utils' ``output_options``,
+    for Typer, which reads a command's parameters from its signature).
+
+    ``command`` takes a ``TransformOptions`` first, then parameters of its own; on the command line VALUES
+    comes first, then the command's own options, then the shared ones.
+    """
+    own = list(inspect.signature(command).parameters.values())[1:]
+    shared = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=TransformOptions._field_defaults[name],
+            annotation=TransformOptions.__annotations__[name],
+        )
+        for name in TransformOptions._fields
+    ]
+
+    @functools.wraps(command)
+    def with_options(**params: Any) -> None:
+        options = TransformOptions(**{name: params.pop(name) for name in TransformOptions._fields})
+        command(options, **params)
+
+    parameters = [shared[0], *(p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own), *shared[1:]]
+    with_options.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    # Typer reads the parameters from the signature; annotations copied from `command` would only make it
+    # evaluate theirs a second time (typing.get_type_hints), which --help and completion would wait for
+    with_options.__annotations__ = {}
+    return with_options
+
+
 PlotModeOpt = Annotated[
     PlotMode,
     typer.Option("--mode", "-m", help="Draw the function (forward), its derivative (gradient) or both."),
 ]
 RangeOpt = Annotated[
-    tuple[str, str],
+    tuple[float, float],
     typer.Option(
         "--range",
         metavar="LOW HIGH",
-        callback=lambda value: _parse_range(value),
+        parser=_parse_finite,
+        callback=_check_range,
         help="The interval of x to draw; negative numbers need no '--'.",
     ),
 ]
@@ -557,6 +658,7 @@ PlotOutputOpt = Annotated[
         "--output",
         "-o",
         metavar="FILE.svg",
+        parser=_svg_name,
         help="Write the plot to an SVG picture (80 columns, in colour) instead of printing it.",
         show_default=False,
     ),
@@ -569,7 +671,6 @@ app = typer.Typer(
     epilog=_examples("relu", slope=True),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=True,
 )
@@ -585,72 +686,47 @@ def _main(
     """The top level: only --version and --help; the work is done by the commands."""
 
 
-@app.command("relu", cls=ValuesFirstCommand, epilog=_examples("relu", slope=False))
-def relu_command(
-    values: ValuesArg = None,
-    mode: ModeOpt = Mode.forward,
-    file: FileOpt = None,
-    columns: ColumnsOpt = None,
-    delimiter: DelimiterOpt = None,
-    header: HeaderOpt = None,
-    output_format: FormatOpt = OutputFormat.auto,
-    on_error: OnErrorOpt = OnError.fail,
-    max_rows: MaxRowsOpt = None,
-    max_value: MaxValueOpt = None,
-    threshold: ThresholdOpt = "0",
-    stats: StatsOpt = False,
-    jobs: JobsOpt = None,
-    quiet: QuietOpt = False,
-    color: ColorOpt = Color.auto,
-    names: NamesOpt = False,
-) -> None:
+class ReluValuesCommand(ValuesFirstCommand):
+    """relu's command: --slope, which leaky-relu and plot take, is explained rather than unknown."""
+
+    elsewhere: ClassVar[dict[str, str]] = {
+        name: "--slope is for leaky-relu only (relu has slope 0)" for name in ("--slope", "-s")
+    }
+
+
+@command("relu", cls=ReluValuesCommand, epilog=_examples("relu", slope=False))
+@transform_options
+def relu_command(options: TransformOptions) -> None:
     """relu(x) = max(0, x).  Gradient: 1 if x > 0 else 0 (0 at x = 0, as in PyTorch).
 
     With --max-value M and --threshold T (Keras's relu): min(x, M) if x > T else 0; the gradient is 1
     only for T < x < M. ReLU6 is --max-value 6. NaN in gives NaN out; relu never prints -0.0.
     """
-    run(_request("relu", 0.0, locals()))
+    run(options.request("relu"))
 
 
-@app.command("leaky-relu", cls=ValuesFirstCommand, epilog=_examples("leaky-relu", slope=True))
-def leaky_relu_command(
-    values: ValuesArg = None,
-    slope: SlopeOpt = "0.001",
-    mode: ModeOpt = Mode.forward,
-    file: FileOpt = None,
-    columns: ColumnsOpt = None,
-    delimiter: DelimiterOpt = None,
-    header: HeaderOpt = None,
-    output_format: FormatOpt = OutputFormat.auto,
-    on_error: OnErrorOpt = OnError.fail,
-    max_rows: MaxRowsOpt = None,
-    max_value: MaxValueOpt = None,
-    threshold: ThresholdOpt = "0",
-    stats: StatsOpt = False,
-    jobs: JobsOpt = None,
-    quiet: QuietOpt = False,
-    color: ColorOpt = Color.auto,
-    names: NamesOpt = False,
-) -> None:
+@command("leaky-relu", cls=ValuesFirstCommand, epilog=_examples("leaky-relu", slope=True))
+@transform_options
+def leaky_relu_command(options: TransformOptions, slope: SlopeOpt = 0.001) -> None:
     """leaky_relu(x) = x if x > 0 else slope*x  (default slope 0.001).
 
     Gradient: 1 if x > 0 else slope (slope at x = 0, as in PyTorch). NaN in gives NaN out.
     With --max-value M and --threshold T: min(x, M) if x > T else slope*(x - T).
     """
-    run(_request("leaky-relu", float(slope), locals()))
+    run(options.request("leaky-relu", slope))
 
 
-@app.command("plot", cls=ReluCommand, epilog=PLOT_EXAMPLES)
+@command("plot", cls=ReluCommand, epilog=PLOT_EXAMPLES)
 def plot_command(
     ctx: typer.Context,
     function: Annotated[
         PlotFunction, typer.Argument(metavar="FUNCTION", help="The function to draw.", show_default=False)
     ],
-    slope: SlopeOpt = "0.001",
+    slope: SlopeOpt = 0.001,
     max_value: MaxValueOpt = None,
-    threshold: ThresholdOpt = "0",
+    threshold: ThresholdOpt = 0,
     mode: PlotModeOpt = PlotMode.both,
-    x_range: RangeOpt = ("-5", "5"),
+    x_range: RangeOpt = (-5, 5),
     output: PlotOutputOpt = None,
     color: ColorOpt = Color.auto,
 ) -> None:
@@ -661,35 +737,23 @@ def plot_command(
     """
     env = Environment.from_sys(color)
     with reporting(env):
-        if function is PlotFunction.relu and ctx.get_parameter_source("slope") is ParameterSource.COMMANDLINE:
+        given = getattr(ctx.get_parameter_source("slope"), "name", None)  # a ParameterSource
+        if function is PlotFunction.relu and given == "COMMANDLINE":
             raise UsageError("--slope is for leaky-relu only (relu has slope 0)")
-        cap, kink = _knob(max_value), float(threshold)
-        _check_knobs(cap, kink)
+        _check_knobs(max_value, threshold)
         from . import plot
 
-        # as wide as the terminal (within 40 to 100 columns); 80 for a pipe, a file or a picture, so those
-        # are the same on every machine
-        on_terminal = env.stdout_isatty and output is None
-        low, high = x_range
-        lines = plot.figure(
+        plot.run(
             function.value,
             mode.value,
-            slope=float(slope) if function is PlotFunction.leaky_relu else 0.0,
-            max_value=cap,
-            threshold=kink,
-            low=float(low),
-            high=float(high),
-            width=shutil.get_terminal_size().columns if on_terminal else 80,
+            env,
+            slope=slope if function is PlotFunction.leaky_relu else 0.0,
+            max_value=max_value,
+            threshold=threshold,
+            low=x_range[0],
+            high=x_range[1],
+            output=output,
         )
-        if output is None:
-            env.stdout.write(plot.render(lines, color=env.stdout_color).encode("utf-8"))
-            env.stdout.flush()
-            return
-        try:
-            with open(output, "w", encoding="utf-8") as svg_file:
-                svg_file.write(plot.svg(lines, title=f"relu-cli plot {function.value}"))
-        except OSError as error:
-            raise UsageError(error.strerror or "cannot be written", where=output) from None
 
 
 # ------------------------------------------------------------------------------------------------- run
@@ -705,30 +769,6 @@ def reporting(env: Environment) -> Iterator[None]:
         raise typer.Exit(error.exit_code) from None
 
 
-def _request(function: str, slope: float, params: dict[str, Any]) -> Request:
-    """The request a command's parameters (its ``locals()``) make, with the knobs parsed."""
-    return Request(
-        function,
-        params["mode"],
-        slope,
-        params["values"] or [],
-        params["file"] or [],
-        params["columns"],
-        _parse_delimiter(params["delimiter"]),
-        params["header"],
-        params["output_format"],
-        params["on_error"],
-        params["max_rows"],
-        max_value=_knob(params["max_value"]),
-        threshold=float(params["threshold"]),
-        stats=params["stats"],
-        quiet=params["quiet"],
-        color=params["color"],
-        names=params["names"],
-        jobs=params["jobs"],
-    )
-
-
 def run(request: Request) -> None:
     """Carry out a request of the relu and leaky-relu commands (:func:`relu_cli.app.run`)."""
     from . import app
@@ -742,4 +782,7 @@ def main() -> None:
     """The ``relu-cli`` console script."""
     if sys.argv[1:] in (["--version"], ["-V"]):  # the one answer that needs no command tree built
         sys.exit(_run_main(_print_version))
-    ReluGroup.build_lazily(app)(prog_name=PROG)
+    # the Click command, built by typer.main.get_command and called directly: calling `app()` instead
+    # (Typer.__call__, which also installs Typer's exception hook) made every run some 2 ms slower, all
+    # of it after the command had finished (measured)
+    typer.main.get_command(app)(prog_name=PROG)

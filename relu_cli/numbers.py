@@ -110,6 +110,8 @@ def _indexes_of(cells: bytes, spans: list[tuple[int, int]]) -> list[int]:
 
 #: What stands in for an odd cell in the bulk parse, so that its index is found where the value is; a
 #: column that holds it itself is looked at once more, by counting line feeds.
+_FEW = 512  # bytes of cells parsed one by one without orjson
+_NOT_FINITE = ("nan", "inf", "-inf")
 _STAND_IN = 5e-324
 _STAND_IN_TEXT = b"5e-324"
 _NEGATIVE_ZERO = re.compile(rb"-0[ \t]*\n")  # -0 as the whole of a cell, blanks around it aside
@@ -182,8 +184,13 @@ def parse_cells(cells: bytes) -> Parsed:
     """
     import numpy as np
 
-    loaded = _loads(cells)
-    odd: dict[int, tuple[int, int]] = {}  # the odd cells: index → where each starts and ends in cells
+    if len(cells) <= _FEW:  # a few values, as on the command line: orjson is not worth its import
+        loaded: list[float | int] | None = [0] * cells.count(b"\n")
+        ends = [at for at, byte in enumerate(cells) if byte == 10]
+        odd = dict(enumerate(zip([0, *(end + 1 for end in ends[:-1])], ends)))
+    else:
+        loaded = _loads(cells)
+        odd = {}  # the odd cells: index → where each starts and ends in cells
     if loaded is None:
         loaded, odd = _parse_odd(cells)
     values = np.fromiter(loaded, dtype=np.float64, count=len(loaded))
@@ -255,8 +262,9 @@ def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[by
     import orjson
 
     values = np.ascontiguousarray(values, dtype=np.float64)
-    if not values.size:
-        return []
+    if values.size <= _FEW // 8:  # a few values, as on the command line: orjson is not worth its import
+        texts = [repr(value) for value in values.tolist()]
+        return [b"null" if json and text in _NOT_FINITE else text.encode() for text in texts]
     tokens: list[bytes] = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
     small = (np.abs(values) < 1e-4) & (values != 0)
     odd = np.flatnonzero(small if json else small | ~np.isfinite(values))

@@ -5,23 +5,28 @@ or so dots across. Axes carry numbers; the kink (at 0, or at the threshold) and 
 dotted vertical lines, and the legend says what the gradient is exactly there. Jumps are not joined by
 lines: a gradient is drawn as the step function it is.
 
-This module computes through :mod:`relu_cli.core` and returns Rich ``Text`` lines; the command line
-decides where they go (stdout, with or without colour, or an SVG file through :func:`svg`).
+This module computes through :mod:`relu_cli.core` and makes Rich ``Text`` lines (:func:`figure`);
+:func:`run`, what the command does, sends them to stdout, with or without colour, or to an SVG file.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from rich.console import Console
 from rich.text import Text
 
 from .core import FloatArray, FunctionName, ModeName, activation
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .app import Environment
 
 #: Widest plot drawn, in columns, however wide the terminal: wider is not easier to read.
 MAX_WIDTH = 100
@@ -266,3 +271,41 @@ def svg(lines: Sequence[Text], title: str) -> str:
     for line in lines:
         console.print(line)
     return console.export_svg(title=title)
+
+
+def run(
+    function: FunctionName,
+    mode: ModeName | Literal["both"],
+    env: Environment,
+    *,
+    slope: float,
+    max_value: float | None = None,
+    threshold: float = 0.0,
+    low: float = -5.0,
+    high: float = 5.0,
+    output: str | None = None,
+) -> None:
+    """``relu-cli plot``: the figure on ``env``'s stdout, coloured as its ``--color`` says there, or in
+    colour as an SVG picture in the file ``output``. A file that cannot be written is a usage error."""
+    # as wide as the terminal (within 40 to 100 columns); 80 for a pipe, a file or a picture, so those are
+    # the same on every machine
+    on_terminal = env.stdout_isatty and output is None
+    lines = figure(
+        function,
+        mode,
+        slope=slope,
+        max_value=max_value,
+        threshold=threshold,
+        low=low,
+        high=high,
+        width=shutil.get_terminal_size().columns if on_terminal else 80,
+    )
+    if output is None:
+        env.stdout.write(render(lines, color=env.stdout_color).encode("utf-8"))
+        env.stdout.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as svg_file:
+            svg_file.write(svg(lines, title=f"relu-cli plot {function}"))
+    except OSError as error:
+        raise UsageError(error.strerror or "cannot be written", where=output) from None

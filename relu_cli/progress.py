@@ -3,7 +3,8 @@ file, or stdin redirected from one), bytes and throughput otherwise (a pipe).
 
 It costs nothing until it is needed: reads are counted per chunk (one call per chunk read, not per
 value), and the bar only appears once reading has taken ``delay`` seconds, so short runs never flash
-a bar. The command line decides whether to use it at all (stderr a terminal, no ``--quiet``).
+a bar. The command line decides whether to use it at all (stderr a terminal, no ``--quiet``); an input
+that is itself a terminal is never tracked.
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ class CountingReader:
 
     def __getattr__(self, name: str) -> Any:  # fileno, close, name, ...: those of the stream
         return getattr(self._stream, name)
+
+
+def _isatty(stream: BinaryIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def known_size(stream: BinaryIO) -> int | None:
@@ -101,7 +109,14 @@ class ReadProgress:
                 self.progress.start()
 
     def track(self, source: str, stream: BinaryIO) -> BinaryIO:
-        """``stream``, counting what is read from it into a bar labelled with ``source``."""
+        """``stream``, counting what is read from it into a bar labelled with ``source``.
+
+        A terminal (stdin read with ``-f -``, typed in) is not tracked, and ends the bar for good: drawn on
+        that terminal, the bar would be redrawn over the line being typed and leave copies of itself.
+        """
+        if _isatty(stream):
+            self.close()
+            return stream
         label = source if len(source) <= 24 else "…" + source[-23:]
         task: TaskID = self.progress.add_task(f"reading {label}", total=known_size(stream))
         advance = self.progress.advance

@@ -154,15 +154,31 @@ class Stats:
             width = max(len(label) for label, _ in rows)
             for label, count in rows:
                 lines.append(f"  {label:<{width}} {count:>7,} {_percent(count, stats.count):>7}")
-            lines.append(f"  {'':<8}" + "".join(f"{h:>10}" for h in ("min", "max", "mean")))
-            for label, spread in (("input", stats.inputs), ("output", stats.outputs)):
-                lines.append(f"  {label:<8}" + "".join(f"{c:>10}" for c in spread.cells()))
+            lines.extend(_spread_table(stats.inputs, stats.outputs))
             blocks.append("\n".join(lines))
         return blocks
 
 
 def _spread(spread: Spread) -> list[float]:
     return [spread.low, spread.high, spread.total, spread.count]
+
+
+def _spread_table(inputs: Spread, outputs: Spread) -> list[str]:
+    """The min/max/mean lines of a block: each column 10 characters wide, or wider where a number needs
+    it, so that a space always separates two numbers (``-1.23457e+08`` is 12 characters).
+
+    >>> for line in _spread_table(Spread(-123456789.0, 123456789.5, 0.5, 2), Spread(0.0, 2.0, 2.0, 2)):
+    ...     print(line)
+                        min         max      mean
+      input    -1.23457e+08 1.23457e+08      0.25
+      output              0           2         1
+    """
+    rows = [("", ["min", "max", "mean"]), ("input", inputs.cells()), ("output", outputs.cells())]
+    widths = [max(10, 1 + max(len(cells[i]) for _, cells in rows)) for i in range(3)]
+    return [
+        f"  {label:<8}" + "".join(f"{cell:>{width}}" for cell, width in zip(cells, widths))
+        for label, cells in rows
+    ]
 
 
 def _number(value: float) -> str:

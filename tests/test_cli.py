@@ -8,8 +8,11 @@ import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
+from typer.core import TyperGroup
 from typer.testing import CliRunner, Result
 
 from relu_cli import app as relu_app
@@ -174,9 +177,16 @@ def test_slope_without_a_value_is_a_usage_error() -> None:
     assert result.stderr == "relu-cli: error: Option '-s' requires an argument.\n"
 
 
-def test_relu_has_no_slope() -> None:
-    result = fails(2, "relu", "--slope", "0.1", "-1")
-    assert result.stderr.startswith("relu-cli: error: No such option: --slope")
+@pytest.mark.parametrize("spelling", [["--slope", "0.1"], ["--slope=0.1"], ["-s", "0.1"], ["-s0.1"]])
+def test_relu_has_no_slope_and_says_it_is_leaky_relus(spelling: list[str]) -> None:
+    result = fails(2, "relu", *spelling, "-1")
+    assert result.stdout == ""
+    assert result.stderr == "relu-cli: error: --slope is for leaky-relu only (relu has slope 0)\n"
+
+
+def test_another_unknown_option_of_relu_is_still_unknown() -> None:
+    result = fails(2, "relu", "--slop", "0.1", "-1")
+    assert result.stderr.startswith("relu-cli: error: No such option: --slop")
 
 
 # ------------------------------------------------------------------------------------------------- --mode
@@ -660,63 +670,65 @@ def test_version_prints_the_package_version(flag: str) -> None:
 def test_the_console_script_prints_the_version_without_building_the_commands(
     flag: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def no_command_tree(*_: object) -> None:
+    def no_command_tree(*_: object, **__: object) -> None:
         raise AssertionError("the command tree was built for the version alone")
 
     monkeypatch.setattr(sys, "argv", ["relu-cli", flag])
-    monkeypatch.setattr("typer.main.get_command", no_command_tree)
+    monkeypatch.setattr(cli, "app", no_command_tree)
     with pytest.raises(SystemExit) as exited:
         cli.main()
     assert exited.value.code == 0
     assert capsys.readouterr() == (f"relu-cli {version('relu-cli')}\n", "")
 
 
-def _run_group(
-    group: object, args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> str:
-    monkeypatch.setenv("COLUMNS", "100")
+def _run_group(group: Any, args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     with pytest.raises(SystemExit) as exited:
-        group.main(args, prog_name="relu-cli")  # type: ignore[attr-defined]
+        group.main(args, prog_name="relu-cli")
     assert exited.value.code == 0
     return capsys.readouterr().out
 
 
-def _record_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the commands Typer builds from now on, in order."""
-    import typer.main
-
-    built: list[str] = []
-    build = typer.main.get_command_from_info
-    monkeypatch.setattr(
-        "typer.main.get_command_from_info", lambda info, **kw: built.append(info.name) or build(info, **kw)
-    )
-    return built
-
-
-def test_the_console_script_lists_the_commands_without_building_them(
+def test_help_lists_the_commands_without_building_them(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import typer.main
+    monkeypatch.setenv("COLUMNS", "100")
+    group = typer.main.get_command(app)
+    listing = _run_group(group, ["--help"], capsys)
+    assert group.commands == {}  # type: ignore[attr-defined]
+    assert "Usage: relu-cli leaky-relu" in _run_group(group, ["leaky-relu", "--help"], capsys)
+    assert list(group.commands) == ["leaky-relu"]  # type: ignore[attr-defined]  # only the one asked for
+    assert _run_group(group, ["--help"], capsys) == listing  # the same with it built
 
-    eager = _run_group(typer.main.get_command(app), ["--help"], capsys, monkeypatch)
-    built = _record_builds(monkeypatch)
-    lazy = cli.ReluGroup.build_lazily(app)
-    assert _run_group(lazy, ["--help"], capsys, monkeypatch) == eager
-    assert built == []
-    assert "Usage: relu-cli leaky-relu" in _run_group(lazy, ["leaky-relu", "--help"], capsys, monkeypatch)
-    assert built == ["leaky-relu"]  # only the command asked for
-    assert _run_group(lazy, ["--help"], capsys, monkeypatch) == eager  # the same with it built
+
+def test_the_commands_are_listed_as_typer_lists_them_once_built() -> None:
+    group = typer.main.get_command(app)
+    context = typer.Context(group, info_name="relu-cli")
+    ours, typers = context.make_formatter(), context.make_formatter()
+    group.format_commands(context, ours)  # type: ignore[attr-defined]
+    for name in group.list_commands(context):  # type: ignore[attr-defined]
+        group.get_command(context, name)  # type: ignore[attr-defined]
+    TyperGroup.format_commands(group, context, typers)  # type: ignore[arg-type]
+    assert ours.getvalue() == typers.getvalue()
+    assert "  leaky-relu  leaky_relu(x) = x if x > 0 else slope*x (default slope 0.001).\n" in ours.getvalue()
 
 
 def test_completing_a_command_name_builds_only_the_commands_it_matches(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    built = _record_builds(monkeypatch)
     monkeypatch.setenv("_RELU_CLI_COMPLETE", "complete_bash")
     monkeypatch.setenv("COMP_WORDS", "relu-cli le")
     monkeypatch.setenv("COMP_CWORD", "1")
-    assert _run_group(cli.ReluGroup.build_lazily(app), [], capsys, monkeypatch) == "leaky-relu\n"
-    assert built == ["leaky-relu"]
+    group = typer.main.get_command(app)
+    assert _run_group(group, [], capsys) == "leaky-relu\n"
+    assert list(group.commands) == ["leaky-relu"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("rleu", "relu"), ("leaky", "leaky-relu"), ("plto", "plot")])
+def test_a_mistyped_command_gets_a_suggestion(typo: str, meant: str) -> None:
+    result = fails(2, typo, "1")
+    assert result.stderr == (
+        f"relu-cli: error: No such command '{typo}'. Did you mean '{meant}'? (see 'relu-cli --help')\n"
+    )
 
 
 @pytest.mark.parametrize("flag", ["-h", "--help"])

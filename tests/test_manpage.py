@@ -50,3 +50,52 @@ def test_man_finds_the_page_next_to_a_bin_directory_on_path(prefix: str, tmp_pat
         assert f"\n{heading}\n" in result.stdout
     assert "relu-cli leaky-relu [OPTIONS] [VALUES]..." in result.stdout
     assert "[default: 0.001]" in result.stdout
+
+
+def rendered_page() -> str:
+    """The man page as ``man -l`` shows it, 100 columns wide."""
+    need("man")
+    env = {**os.environ, "MANPAGER": "cat", "MANWIDTH": "100", "LANG": "C.UTF-8"}
+    result = subprocess.run(["man", "-l", str(PAGE)], capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def section(page: str, heading: str) -> list[str]:
+    """The lines of one section of a rendered page, without its heading and indentation."""
+    lines = page.splitlines()
+    start = lines.index(heading) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i] and not lines[i].startswith(" ")), len(lines))
+    return [line.strip() for line in lines[start:end]]
+
+
+def test_man_page_keeps_the_formulas_on_lines_of_their_own_as_help_does() -> None:
+    description = section(rendered_page(), "DESCRIPTION")
+    formulas = [
+        "relu(x) = max(0, x)",
+        "leaky_relu(x) = x if x > 0 else slope*x  (slope 0.001 by default)",
+        "Gradients, at x = 0 as in PyTorch:",
+        "relu'(x) = 1 if x > 0 else 0",
+        "leaky_relu'(x) = 1 if x > 0 else slope",
+        "NaN in gives NaN out.",
+    ]
+    start = description.index(formulas[0])
+    assert description[start : start + len(formulas)] == formulas
+    help_text = subprocess.run(
+        [sys.executable, "-m", "relu_cli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert all(f"\n  {formula}\n" in help_text for formula in formulas)  # the same lines as --help
+
+
+def test_man_page_examples_are_command_lines_and_notes_only() -> None:
+    examples = section(rendered_page(), "EXAMPLES")
+    assert "Examples:" not in examples
+    assert "relu-cli relu -1 0 2.5" in examples and "relu-cli plot relu" in examples
+    assert all("\b" not in line for line in examples)
+
+
+def test_man_page_lists_the_short_help_option() -> None:
+    page = rendered_page()
+    assert "-h, --help" in section(page, "OPTIONS")
+    assert "-h, --help" in section(page, "GLOBAL OPTIONS")
+    assert "[VALUES]..." in section(page, "COMMANDS")

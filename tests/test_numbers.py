@@ -39,7 +39,17 @@ def reference(cells: list[str]) -> tuple[list[float], list[int], list[int]]:
     return values, missing, bad
 
 
+# plain numbers before the cells under test, so that the column is long enough for the bulk parse (a
+# short one, as on the command line, is read one by one)
+PADDING = ["-1.25"] * 200
+
+
 def assert_parses_as_reference(cells: list[str]) -> None:
+    assert_column_parses_as_reference(cells)
+    assert_column_parses_as_reference([*PADDING, *cells])
+
+
+def assert_column_parses_as_reference(cells: list[str]) -> None:
     parsed = parse_cells("".join(cell + "\n" for cell in cells).encode())
     values, missing, bad = reference(cells)
     assert parsed.missing.tolist() == missing
@@ -56,15 +66,17 @@ def test_format_tokens_writes_repr_for_the_edge_values() -> None:
     assert format_tokens(values) == [text.encode() for text in format_floats(values)]
 
 
-def test_format_tokens_for_json_writes_null_for_what_json_cannot_spell() -> None:
-    values = np.array(FLOAT_EDGES)
-    expected = [repr(v).encode() if np.isfinite(v) else b"null" for v in FLOAT_EDGES]
+@pytest.mark.parametrize("repeat", [1, 10])
+def test_format_tokens_for_json_writes_null_for_what_json_cannot_spell(repeat: int) -> None:
+    values = np.array(FLOAT_EDGES * repeat)
+    expected = [repr(v).encode() if np.isfinite(v) else b"null" for v in FLOAT_EDGES * repeat]
     assert format_tokens(values, json=True) == expected
 
 
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), max_size=200))
 def test_format_tokens_writes_repr_for_any_float(values: list[float]) -> None:
-    assert format_tokens(np.array(values, dtype=np.float64)) == [repr(v).encode() for v in values]
+    for column in (values, [*values, *[0.5] * 100]):  # short ones are written one by one
+        assert format_tokens(np.array(column, dtype=np.float64)) == [repr(v).encode() for v in column]
 
 
 def test_format_tokens_writes_repr_for_random_bit_patterns_and_magnitudes() -> None:
@@ -113,6 +125,7 @@ def test_each_odd_cell_reads_as_it_does_one_by_one(cell: str, where: str) -> Non
 def test_a_lone_blank_cell_is_missing() -> None:
     assert parse_cells(b"\n").missing.tolist() == [0]
     assert parse_cells(b"  \n").missing.tolist() == [0]
+    assert_parses_as_reference([" "])
 
 
 def test_the_stand_in_for_odd_cells_may_be_in_the_data_itself() -> None:

@@ -196,3 +196,31 @@ def test_known_size_is_the_bytes_left_of_a_file_and_none_for_a_pipe(tmp_path: Pa
     with os.fdopen(read_end, "rb") as stream:
         assert known_size(stream) is None
     os.close(write_end)
+
+
+def _typed_on_a_terminal(program: str, args: list[str]) -> tuple[int, str, str]:
+    """relu-cli with stdin and stderr on one pseudo-terminal, where a user types two lines a second and
+    a half apart and then Ctrl-D, and stdout a pipe: (status, stdout, screen)."""
+    screen = _Screen()
+    process = subprocess.Popen(
+        [program, *args],
+        stdin=screen.terminal,
+        stdout=subprocess.PIPE,
+        stderr=screen.terminal,
+        env=_terminal_env(),
+    )
+    os.close(screen.terminal)
+    os.write(screen.controller, b"-1\n")
+    time.sleep(1.5)  # longer than the bar's delay
+    os.write(screen.controller, b"2\n")
+    time.sleep(0.2)
+    os.write(screen.controller, b"\x04")  # end of input
+    stdout, _ = process.communicate(timeout=30)
+    return process.returncode, stdout.decode(), screen.text()
+
+
+def test_no_bar_while_stdin_is_a_terminal_being_typed_on() -> None:
+    status, stdout, screen = _typed_on_a_terminal(RELU_CLI, ["relu", "-f", "-", "--format", "csv"])
+    assert (status, stdout) == (0, "input,output\n-1,0.0\n2,2.0\n")
+    assert "reading" not in screen and "\x1b[" not in screen  # only the echo of what was typed
+    assert screen.replace("\r\n", "\n").replace("^D\b\b", "") == "-1\n2\n"

@@ -1,5 +1,6 @@
 """Start-up stays light: what --version, --help and completion may import, and the option conversion
-that replaces Typer's pydantic one. Timing itself is measured by bench/bench.py, never here."""
+that keeps pydantic out of start-up (relu_cli.conversion), with Typer's internals there and without them.
+Timing itself is measured by bench/bench.py, never here."""
 
 from __future__ import annotations
 
@@ -22,22 +23,39 @@ sys.argv = ["relu-cli", *sys.argv[1:]]
 from relu_cli.cli import main
 try:
     main()
-except SystemExit:
-    pass
+except SystemExit as exit:
+    status = exit.code
 sys.stderr.write(json.dumps([name for name in %r if name in sys.modules]) + "\\n")
+sys.exit(status)
 """
+#: Before the probe: relu-cli without its shortcut, as with a Typer that lacks the internals it uses.
+WITHOUT_SHORTCUT = "import relu_cli.conversion; relu_cli.conversion.AVAILABLE = False\n"
+#: Before the probe: a Typer whose converters are not what relu_cli.conversion knows.
+WITHOUT_RUNTIME_PARAM = "import typer._coercion; del typer._coercion.RuntimeParam\n"
+WITH_AND_WITHOUT_INTERNALS = pytest.mark.parametrize(
+    "prelude", [WITHOUT_SHORTCUT, WITHOUT_RUNTIME_PARAM], ids=["forced-off", "no-internal"]
+)
 
 
-def imported_modules(*args: str, env: dict[str, str] | None = None) -> list[str]:
+def probe(
+    *args: str, env: dict[str, str] | None = None, prelude: str = "", cwd: Path | None = None
+) -> tuple[int, str, str, list[str]]:
+    """Exit status, stdout, stderr and the heavy modules imported of ``relu-cli ARGS`` in a new process."""
     result = subprocess.run(
-        [sys.executable, "-c", PROBE % HEAVY, *args],
+        [sys.executable, "-c", prelude + PROBE % HEAVY, *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
         check=False,
     )
-    loaded: list[str] = json.loads(result.stderr.strip().splitlines()[-1])
-    return loaded
+    *messages, loaded = result.stderr.splitlines(True)
+    return result.returncode, result.stdout, "".join(messages), json.loads(loaded)
+
+
+def imported_modules(*args: str, env: dict[str, str] | None = None) -> list[str]:
+    return probe(*args, env=env)[3]
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["relu", "--help"], ["leaky-relu", "-h"]])
@@ -58,11 +76,7 @@ def test_completing_column_names_imports_nothing_heavy(tmp_path: Path) -> None:
         "COMP_WORDS": f"relu-cli relu -f {data} -c ",
         "COMP_CWORD": "5",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE % HEAVY], capture_output=True, text=True, env={**os.environ, **env}
-    )
-    assert result.stdout == "id\nx\n1\n2\n"
-    assert json.loads(result.stderr) == []
+    assert probe(env=env) == (0, "id\nx\n1\n2\n", "", [])
 
 
 def test_numbers_as_arguments_import_numpy_but_not_pydantic_or_rich() -> None:
@@ -115,3 +129,71 @@ def test_options_convert_to_their_types() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "input,output\n-2,0.5\n2,1.0\n"
+
+
+SAME_EITHER_WAY = [
+    ["relu", "-1", "2", "--format", "json"],
+    ["leaky-relu", "-s", "0.5", "-m", "gradient", "--threshold", "1", "--max-value", "6", "-2", "3", "7"],
+    ["relu", "-d", "semicolon", "--no-header", "-c", "1", "--on-error", "nan", "--max-rows", "3", "-f", "-"],
+    ["plot", "leaky-relu", "--slope", "0.1", "--range", "-2", "8", "--mode", "gradient", "--color", "never"],
+    ["leaky-relu", "--slope", "nan", "1"],
+    ["plot", "relu", "-o", "out.png"],
+    ["relu", "--slope", "1", "2"],
+    ["plot"],
+    ["--help"],
+    ["leaky-relu", "--help"],
+]
+
+
+@WITH_AND_WITHOUT_INTERNALS
+@pytest.mark.parametrize("args", SAME_EITHER_WAY, ids=" ".join)
+def test_without_typers_internals_typer_converts_and_nothing_changes(
+    prelude: str, args: list[str], tmp_path: Path
+) -> None:
+    status, stdout, stderr, _ = probe(*args, env={"COLUMNS": "80"}, prelude=prelude, cwd=tmp_path)
+    assert (status, stdout, stderr) == probe(*args, env={"COLUMNS": "80"}, cwd=tmp_path)[:3]
+
+
+@WITH_AND_WITHOUT_INTERNALS
+def test_without_typers_internals_start_up_only_gets_slower(prelude: str) -> None:
+    status, stdout, stderr, loaded = probe("relu", "-1", "2", prelude=prelude)
+    assert (status, stdout, stderr) == (0, "0.0\n2.0\n", "")
+    assert "pydantic" in loaded  # Typer's own conversion: the time relu_cli.conversion saves
+
+
+@WITH_AND_WITHOUT_INTERNALS
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [(["--mode", "sideways"], "'--mode' / '-m'"), (["--max-rows", "-1"], "'--max-rows'")],
+)
+def test_without_typers_internals_bad_values_are_still_usage_errors(
+    prelude: str, args: list[str], option: str
+) -> None:
+    status, stdout, stderr, _ = probe("relu", *args, "1", prelude=prelude)
+    assert (status, stdout) == (2, "")
+    assert stderr.startswith(f"relu-cli: error: Invalid value for {option}: ")
+    assert stderr.endswith(" (see 'relu-cli relu --help')\n") and stderr.count("\n") == 1
+
+
+def test_the_shortcut_is_taken_only_with_the_converter_class_it_knows() -> None:
+    from relu_cli import conversion
+
+    class Other:
+        __abstractmethods__ = frozenset({"convert"})
+
+    assert conversion.AVAILABLE
+    assert not conversion._usable(None)
+    assert not conversion._usable(Other)
+    assert conversion._usable(conversion.RuntimeParam)
+
+
+def test_the_shortcut_leaves_alone_what_is_not_a_typer_parameter_or_already_converted() -> None:
+    from relu_cli import conversion
+
+    class Built:
+        _runtime_param = object()
+
+    built, plain = Built(), object()
+    conversion.convert_plainly([built, plain])
+    assert built._runtime_param is Built._runtime_param
+    assert not hasattr(plain, "_runtime_param")

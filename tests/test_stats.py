@@ -89,3 +89,35 @@ def test_stats_follow_the_table_on_a_terminal() -> None:
     assert status == 0
     plain = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen)
     assert plain.index("2 rows") < plain.index("relu-cli: stats: 2 values")
+
+
+def test_stats_columns_stay_apart_when_numbers_are_wide() -> None:
+    result = shell("relu-cli relu -123456789 123456789.5 --stats")
+    assert result.returncode == 0
+    assert result.stderr.splitlines()[2:] == [
+        "                    min         max        mean",
+        "  input    -1.23457e+08 1.23457e+08        0.25",
+        "  output              0 1.23457e+08 6.17284e+07",
+    ]
+
+
+def test_stats_numbers_keep_sign_and_exponent_in_their_own_column() -> None:
+    stats = Stats("relu")
+    stats.add(_batch([-1.5e300, 2e-300], [0.0, 2e-300]))
+    table = stats.blocks(["1"])[0].splitlines()[2:]
+    assert [line.split() for line in table] == [
+        ["min", "max", "mean"],
+        ["input", "-1.5e+300", "2e-300", "-7.5e+299"],
+        ["output", "0", "2e-300", "1e-300"],
+    ]
+    assert len({len(line) for line in table}) == 1, "right-aligned columns"
+
+
+def test_stats_columns_keep_their_width_when_numbers_fit() -> None:
+    stats = Stats("relu")
+    stats.add(_batch([-0.25, 12345.5], [0.0, 12345.5]))
+    assert stats.blocks(["1"])[0].splitlines()[2:] == [
+        "                 min       max      mean",
+        "  input        -0.25   12345.5   6172.62",
+        "  output           0   12345.5   6172.75",
+    ]

@@ -1204,18 +1204,20 @@ def run_inprocess(case: dict[str, Any], directory: Path, stdin: bytes | None) ->
 
     The command is built afresh for every run, as the console script builds it in every process: once
     built, a command would be found where a fresh process has only its name (see ``ReluGroup``)."""
-    from typer import _click
+    import typer.main
     from typer.testing import CliRunner
 
-    from relu_cli.cli import ReluGroup, app
+    from relu_cli.cli import app
 
-    command = ReluGroup.build_lazily(app)
+    command = typer.main.get_command(app)
     status: Any = 0
     isolation = CliRunner().isolation(input=stdin, env=ENV)
     with _working_directory(directory), _warnings_as_in_a_fresh_process(), isolation as (out, err, _):
-        _click.formatting.FORCED_WIDTH = None  # help as wide as COLUMNS says, as in a process
+        # help as wide as in a process: Click's width for the terminal COLUMNS describes, where the
+        # isolation would force 80 columns
+        width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)
         try:
-            command.main(args=list(case["argv"]), prog_name="relu-cli")
+            command.main(args=list(case["argv"]), prog_name="relu-cli", terminal_width=width)
         except SystemExit as exit_:
             status = exit_.code
         finally:
