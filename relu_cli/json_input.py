@@ -3,8 +3,13 @@
 Each object is a record and its keys are the columns, so ``--columns`` names keys; an array of numbers
 is a value list, like numbers one per line. Values become the fields the rest of relu-cli knows: a number
 as written, ``null`` as a missing (empty) field, a string quoted as in CSV (so one that spells a number
-counts as that number, as in CSV), and ``true``, ``false``, arrays and objects as compact JSON.
+counts as that number, as in CSV), and ``true``, ``false``, arrays and objects as compact JSON. Each is a
+:class:`~relu_cli.readers.JsonField` that remembers the JSON value it was, so that JSON output writes an
+untransformed value back with its type and its number's spelling.
 :class:`JsonTextWriter` writes records back in the input's shape, so ``text`` output of JSON is JSON.
+
+``NaN``, ``Infinity`` and ``-Infinity``, which Python's json reads but JSON does not have, are read as
+numbers; written back as JSON, like every non-finite value, they are ``null``.
 
 Input is parsed value by value as it arrives: NDJSON from a slow producer is answered line by line.
 """
@@ -20,11 +25,13 @@ from typing import Any, BinaryIO
 
 from .errors import InputError
 from .pipeline import Processed
-from .readers import CHUNK_SIZE, WHITESPACE, Batch, Layout, parse_number, unquote
-from .writers import Writer
+from .readers import CHUNK_SIZE, WHITESPACE, Batch, JsonField, Layout, parse_number, unquote
+from .writers import Writer, json_string
 
 _BLANK = re.compile(r"[ \t\r\n]*")
 _NUMBER_GOES_ON = ("", *"0123456789.eE+-")  # what may follow a number cut short
+
+_NOT_JSON_NUMBERS = ("NaN", "Infinity", "-Infinity")  # what Python's json reads but JSON does not have
 
 
 class JsonNumber(str):
@@ -34,38 +41,56 @@ class JsonNumber(str):
 _DECODER = json.JSONDecoder(parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=JsonNumber)
 
 
-def compact(value: Any) -> str:
-    """``value`` as one line of JSON, its numbers exactly as they were written."""
+def _scalar(value: Any) -> str:
     if isinstance(value, JsonNumber):
-        return str(value)
+        return "null" if value in _NOT_JSON_NUMBERS else str(value)
+    if isinstance(value, str):
+        return json_string(value)
+    return json.dumps(value)  # true, false, null
+
+
+def compact(value: Any) -> str:
+    """``value`` as one line of strict JSON, its numbers exactly as they were written (``NaN`` and
+    ``Infinity``, which JSON has no spelling for, as ``null``).
+
+    >>> compact({"a": [JsonNumber("1.50"), None, {"b": True}], "c": []})
+    '{"a": [1.50, null, {"b": true}], "c": []}'
+    """
     if isinstance(value, list):
         return "[" + ", ".join(map(compact, value)) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{compact(str(k))}: {compact(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
+        return "{" + ", ".join(f"{json_string(str(k))}: {compact(v)}" for k, v in value.items()) + "}"
+    return _scalar(value)
 
 
-def to_field(value: Any) -> str:
-    """A JSON value as a raw field: null is missing, a string is quoted as in CSV, the rest is JSON."""
+def to_field(value: Any) -> JsonField:
+    """A JSON value as a raw field: null is missing, a string is quoted as in CSV, the rest is JSON; its
+    token is the value as JSON output writes it back."""
     if value is None:
-        return ""
-    if isinstance(value, str) and not isinstance(value, JsonNumber):
-        return '"' + value.replace('"', '""') + '"'
-    return compact(value)
+        return JsonField("", "null")
+    if isinstance(value, JsonNumber):
+        return JsonField(value, _scalar(value))
+    if isinstance(value, str):
+        return JsonField('"' + value.replace('"', '""') + '"', json_string(value))
+    text = compact(value)  # true, false, arrays and objects
+    return JsonField(text, text)
 
 
 def to_json(raw: str) -> str:
-    """A raw field back as a JSON token; missing and non-finite values are ``null`` (strict JSON)."""
+    """A raw field back as a JSON token: a JSON field's own token; otherwise (a computed number, or a field
+    of a delimited input read in the same run) missing and non-finite values are ``null`` (strict JSON)."""
+    if isinstance(raw, JsonField):
+        return raw.token
     if not raw:
         return "null"
     if raw.startswith('"'):
-        return json.dumps(unquote(raw), ensure_ascii=False)
+        return json_string(unquote(raw))
     number = parse_number(raw)
     if number is not None:
         return raw if math.isfinite(number) else "null"
     if raw in ("true", "false") or raw.startswith(("[", "{")):
         return raw
-    return json.dumps(raw, ensure_ascii=False)  # text from a delimited input read in the same run
+    return json_string(raw)  # text from a delimited input read in the same run
 
 
 class JsonReader:
@@ -180,7 +205,7 @@ class JsonTextWriter(Writer):
     def __init__(self, out: BinaryIO, layout: Layout) -> None:
         super().__init__(out, layout)
         self.array = layout.json_shape == "array"
-        self.keys = [json.dumps(name, ensure_ascii=False) for name in layout.names]
+        self.keys = [json_string(name) for name in layout.names]
         self.count = 0
 
     def _item(self, row: list[str]) -> str:

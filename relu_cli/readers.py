@@ -40,10 +40,31 @@ def parse_number(text: str) -> float | None:
     return float(stripped) if NUMBER.fullmatch(stripped) else None
 
 
+class JsonField(str):
+    """A field read from JSON input. As a string it is the field the rest of relu-cli works with, as a
+    delimited field would hold it (a string quoted as in CSV, ``null`` empty, other values as written);
+    ``token`` is the JSON value it was read from, as JSON output writes it back, so that a value that is
+    not transformed keeps its type (``true``, ``"0"``, ``null``, ``{"a": 1}``) and its number's spelling.
+
+    :func:`unquote` keeps the token, so the value a field is read as remembers it too.
+    """
+
+    token: str
+
+    def __new__(cls, text: str, token: str) -> JsonField:
+        field = super().__new__(cls, text)
+        field.token = token
+        return field
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.token
+
+
 def unquote(raw: str) -> str:
-    """A field's value: RFC 4180 quotes removed and doubled quotes undone."""
+    """A field's value: RFC 4180 quotes removed and doubled quotes undone (a JSON field keeps its token)."""
     if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-        return raw[1:-1].replace('""', '"')
+        value = raw[1:-1].replace('""', '"')
+        return JsonField(value, raw.token) if isinstance(raw, JsonField) else value
     return raw
 
 

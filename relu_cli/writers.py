@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from .choices import OutputFormat
 from .numbers import format_tokens
 from .pipeline import Columns, Processed
-from .readers import WHITESPACE, Layout, parse_number, unquote
+from .readers import WHITESPACE, JsonField, Layout, parse_number, unquote
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -47,6 +47,12 @@ def json_string(text: str) -> str:
     import json  # here, not at the top: text output, the usual case, starts faster without it
 
     return json.dumps(text, ensure_ascii=False)
+
+
+def json_token(field: str) -> str | None:
+    """The JSON value a field of JSON input was read from, as JSON output writes it back; None for a
+    field of delimited text or a computed number."""
+    return field.token if isinstance(field, JsonField) else None
 
 
 def json_passthrough_tokens(cells: list[bytes]) -> list[bytes]:
@@ -231,22 +237,30 @@ class JsonWriter(Writer):
         self.count = 0
 
     def _objects(self, batch: Processed) -> Iterator[str]:
+        """Each record as a JSON object. A field of JSON input that is not transformed (a missing value in a
+        transformed column included) is written back as the JSON value it was read as."""
         if self.layout.value_list:
             for value, result, transformed in value_pairs(batch):
                 if transformed:
-                    yield f'{{"input": {json_float(value)}, "output": {json_float(result)}}}'
+                    # the input as the number read; one that is none (missing, or a bad value that
+                    # --on-error nan replaced) as it was: its JSON value, or the text of a delimited field
+                    shown = json_token(value) if parse_number(value) is None else None
+                    output = json_token(result) or json_float(result)
+                    shown = shown or json_float(value)
                 else:
-                    yield f'{{"input": {json_passthrough(value)}, "output": {json_passthrough(result)}}}'
+                    shown = json_token(value) or json_passthrough(value)
+                    output = json_token(result) or json_passthrough(result)
+                yield f'{{"input": {shown}, "output": {output}}}'
             return
         first_field = batch.piece.first_field if batch.piece is not None else 0
         for inputs, outputs in zip(batch.inputs, batch.outputs):
             members = []
             for column, value in enumerate(inputs):
                 key = json_string(field_name(self.layout, first_field + column))
-                if batch.is_transformed(column):
-                    token = json_float(unquote(outputs[column]))
-                else:
-                    token = json_passthrough(value)
+                token = json_token(outputs[column])
+                if token is None:
+                    transformed = batch.is_transformed(column)
+                    token = json_float(unquote(outputs[column])) if transformed else json_passthrough(value)
                 members.append(f"{key}: {token}")
             yield "{" + ", ".join(members) + "}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import select
 import shutil
@@ -181,6 +182,77 @@ def test_ndjson_is_answered_line_by_line_while_the_producer_is_still_writing() -
         process.stdin.close()
         process.wait(timeout=10)
     assert process.returncode == 0
+
+
+# ---------------------------------------------------------------------- untouched values keep their type
+
+MIXED = (
+    '[{"x": -1, "t": true, "f": false, "n": null, "o": {"a": 1, "b": [2.50, "c"]}, "l": [], "s": "0", '
+    '"e": "", "num": 1.50},\n'
+    ' {"x": 2, "t": false, "f": true, "n": null, "o": {}, "l": [-0, 1E5], "s": "x", "e": "y", "num": -0}]'
+)
+#: the records above as JSON output writes them, with x transformed and nothing else
+MIXED_OUT = [
+    '{"x": 0.0, "t": true, "f": false, "n": null, "o": {"a": 1, "b": [2.50, "c"]}, "l": [], "s": "0", '
+    '"e": "", "num": 1.50}',
+    '{"x": 2.0, "t": false, "f": true, "n": null, "o": {}, "l": [-0, 1E5], "s": "x", "e": "y", "num": -0}',
+]
+
+
+def same_json(a: object, b: object) -> bool:
+    """Equal as JSON values, type included: ``true`` is not ``1``, ``"0"`` is not ``0``."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(same_json(a[key], b[key]) for key in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(same_json, a, b))
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "text"])
+def test_untouched_json_values_come_out_as_the_same_json_values(fmt: str) -> None:
+    result = feed(MIXED, f"relu -c x --format {fmt}")
+    assert result.returncode == 0, result.stderr
+    expected = "".join(f"{line}\n" for line in MIXED_OUT)
+    if fmt != "ndjson":
+        expected = "[\n" + ",\n".join(MIXED_OUT) + "\n]\n"
+    assert result.stdout == expected
+    records = [json.loads(line) for line in MIXED_OUT]
+    originals = json.loads(MIXED)
+    for record, original in zip(records, originals, strict=True):
+        assert all(same_json(record[key], original[key]) for key in original if key != "x")
+
+
+def test_a_column_that_is_not_transformed_keeps_a_string_that_spells_a_number() -> None:
+    result = feed('{"s": "0", "x": -1}\n{"s": "-2.5", "x": 1}\n', "relu -c x --format ndjson")
+    assert result.stdout == '{"s": "0", "x": 0.0}\n{"s": "-2.5", "x": 1.0}\n'
+
+
+def test_a_missing_value_in_a_transformed_column_stays_null_or_the_blank_string_it_was() -> None:
+    data = '[{"x": -1}, {"x": null}, {"x": ""}, {"x": " "}]'
+    expected = '{"x": 0.0}\n{"x": null}\n{"x": ""}\n{"x": " "}\n'
+    assert feed(data, "relu --format ndjson").stdout == expected
+
+
+def test_a_bad_value_that_nan_replaced_shows_its_json_value_as_the_input() -> None:
+    result = feed('[-1, true, {"a": 1}, "abc", null]', "relu --on-error nan --format ndjson")
+    assert result.returncode == 0
+    assert result.stdout == (
+        '{"input": -1.0, "output": 0.0}\n{"input": true, "output": null}\n'
+        '{"input": {"a": 1}, "output": null}\n{"input": "abc", "output": null}\n'
+        '{"input": null, "output": null}\n'
+    )
+
+
+def test_nan_and_infinity_read_as_numbers_and_written_as_null_even_nested() -> None:
+    result = feed('{"x": NaN, "y": [Infinity, -Infinity, 1]}\n{"x": 2, "y": []}\n', "relu -c x")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == '{"x": null, "y": [null, null, 1]}\n{"x": 2.0, "y": []}\n'
+
+
+def test_delimited_text_in_json_output_is_as_before() -> None:
+    data = "x,t,n,s,o\n-1,true,,0,{}\n"
+    result = feed(data, "relu -c x --format ndjson")
+    assert result.stdout == '{"x": 0.0, "t": "true", "n": "", "s": 0, "o": "{}"}\n'
 
 
 # ------------------------------------------------------------------------------------------------ errors
