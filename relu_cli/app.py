@@ -360,7 +360,8 @@ def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
 
 def _list_names(env: Environment, layout: Layout) -> None:
     """``--names``: each column's 1-based number and name, as ``csvcut -n`` prints them."""
-    env.stdout.write("".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1)).encode())
+    listing = "".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1))
+    env.stdout.write(listing.encode("utf-8", "backslashreplace"))  # a key's lone surrogate as its escape
     env.stdout.flush()
 
 

@@ -8,6 +8,7 @@ counts as that number, as in CSV), and ``true``, ``false``, arrays and objects a
 untransformed value back with its type and its number's spelling.
 :class:`JsonTextWriter` writes records back in the input's shape, so ``text`` output of JSON is JSON.
 
+Arrays and objects may nest up to :data:`MAX_DEPTH` levels; deeper ones are an error at their line.
 ``NaN``, ``Infinity`` and ``-Infinity``, which Python's json reads but JSON does not have, are read as
 numbers; written back as JSON, like every non-finite value, they are ``null``.
 
@@ -21,6 +22,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from itertools import repeat
 from typing import Any, BinaryIO
 
 from .errors import InputError
@@ -31,11 +33,19 @@ from .writers import Writer, json_string
 _BLANK = re.compile(r"[ \t\r\n]*")
 _NUMBER_GOES_ON = ("", *"0123456789.eE+-")  # what may follow a number cut short
 
+#: How deep arrays and objects may nest in each other, counting the document's own top-level array. Python's
+#: json reader recurses once a level, so a limit well below Python's recursion limit keeps the depth at
+#: which input is refused the same wherever relu-cli is called from.
+MAX_DEPTH = 512
 _NOT_JSON_NUMBERS = ("NaN", "Infinity", "-Infinity")  # what Python's json reads but JSON does not have
 
 
 class JsonNumber(str):
     """A JSON number kept exactly as written (``NaN`` and ``Infinity`` too, as Python's json reads them)."""
+
+
+class NestingError(ValueError):
+    """Arrays and objects nested deeper than allowed."""
 
 
 _DECODER = json.JSONDecoder(parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=JsonNumber)
@@ -49,21 +59,45 @@ def _scalar(value: Any) -> str:
     return json.dumps(value)  # true, false, null
 
 
-def compact(value: Any) -> str:
+def compact(value: Any, depth: int = MAX_DEPTH) -> str:
     """``value`` as one line of strict JSON, its numbers exactly as they were written (``NaN`` and
-    ``Infinity``, which JSON has no spelling for, as ``null``).
+    ``Infinity``, which JSON has no spelling for, as ``null``). Arrays and objects may nest ``depth`` levels;
+    deeper raises :class:`NestingError`. Made without recursion, so any depth Python's json read is fine.
 
     >>> compact({"a": [JsonNumber("1.50"), None, {"b": True}], "c": []})
     '{"a": [1.50, null, {"b": true}], "c": []}'
     """
-    if isinstance(value, list):
-        return "[" + ", ".join(map(compact, value)) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json_string(str(k))}: {compact(v)}" for k, v in value.items()) + "}"
-    return _scalar(value)
+    pieces: list[str] = []
+    inside: list[tuple[Iterator[tuple[Any, Any]], str]] = []  # the members still to write, and the closer
+    item = value
+    while True:
+        if isinstance(item, (list, dict)):
+            if len(inside) >= depth:
+                raise NestingError(f"arrays and objects nested more than {MAX_DEPTH} deep")
+            if isinstance(item, dict):
+                pieces.append("{")
+                inside.append((iter(item.items()), "}"))
+            else:
+                pieces.append("[")
+                inside.append((zip(repeat(None), item), "]"))
+        else:
+            pieces.append(_scalar(item))
+        while inside:
+            members, closer = inside[-1]
+            member = next(members, None)
+            if member is None:
+                pieces.append(closer)
+                inside.pop()
+                continue
+            key, item = member
+            separator = "" if pieces[-1] in ("[", "{") else ", "
+            pieces.append(separator if key is None else f"{separator}{json_string(str(key))}: ")
+            break
+        else:
+            return "".join(pieces)
 
 
-def to_field(value: Any) -> JsonField:
+def to_field(value: Any, depth: int = MAX_DEPTH) -> JsonField:
     """A JSON value as a raw field: null is missing, a string is quoted as in CSV, the rest is JSON; its
     token is the value as JSON output writes it back."""
     if value is None:
@@ -72,7 +106,7 @@ def to_field(value: Any) -> JsonField:
         return JsonField(value, _scalar(value))
     if isinstance(value, str):
         return JsonField('"' + value.replace('"', '""') + '"', json_string(value))
-    text = compact(value)  # true, false, arrays and objects
+    text = compact(value, depth)  # true, false, arrays and objects
     return JsonField(text, text)
 
 
@@ -150,6 +184,8 @@ class JsonReader:
                         continue
                 try:
                     value, end = _DECODER.raw_decode(text, pos)
+                except RecursionError:
+                    raise self._error(f"arrays and objects nested more than {MAX_DEPTH} deep", line) from None
                 except json.JSONDecodeError as error:
                     if not final and text.find("\n", error.pos) < 0:
                         break  # perhaps cut by the chunk (a cut can only spoil the last line): wait
@@ -176,14 +212,19 @@ class JsonReader:
         return Layout(self.source, WHITESPACE, None, ["1"], value_list=True, json_shape=self.shape)
 
     def _row(self, value: Any, line: int, layout: Layout) -> list[str]:
-        if layout.value_list:
-            return [to_field(value)]
-        if not isinstance(value, dict):
-            raise self._error(f"expected an object like the first record, found {compact(value)}", line)
-        if value.keys() != set(layout.names):
-            keys, first = ", ".join(value), ", ".join(layout.names)
-            raise self._error(f"keys ({keys}) differ from those of the first object ({first})", line)
-        return [to_field(value[name]) for name in layout.names]
+        depth = MAX_DEPTH - (self.shape == "array")  # the levels left inside the top-level array
+        try:
+            if layout.value_list:
+                return [to_field(value, depth)]
+            if not isinstance(value, dict):
+                found = compact(value, depth)
+                raise self._error(f"expected an object like the first record, found {found}", line)
+            if value.keys() != set(layout.names):
+                keys, first = ", ".join(value), ", ".join(layout.names)
+                raise self._error(f"keys ({keys}) differ from those of the first object ({first})", line)
+            return [to_field(value[name], depth - 1) for name in layout.names]
+        except NestingError as error:
+            raise self._error(str(error), line) from None
 
     def batches(self) -> Iterator[Batch]:
         """The records, batch by batch; an empty array gives one empty batch, so it is written back."""

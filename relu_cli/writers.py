@@ -44,6 +44,8 @@ def json_passthrough(text: str) -> str:
 
 
 def json_string(text: str) -> str:
+    """``text`` as a JSON string. A lone surrogate (read from JSON input, where only an escape such as
+    ``\\ud800`` can make one) stays in it, and :meth:`Writer.emit` writes it as that escape."""
     import json  # here, not at the top: text output, the usual case, starts faster without it
 
     return json.dumps(text, ensure_ascii=False)
@@ -110,7 +112,11 @@ class Writer:
         self.layout = layout
 
     def emit(self, text: str) -> None:
-        self.send(text.encode("utf-8"))
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a JSON escape: written as the escape it was
+            data = text.encode("utf-8", "backslashreplace")
+        self.send(data)
 
     def send(self, data: bytes) -> None:
         if data:

@@ -255,6 +255,80 @@ def test_delimited_text_in_json_output_is_as_before() -> None:
     assert result.stdout == '{"x": 0.0, "t": "true", "n": "", "s": 0, "o": "{}"}\n'
 
 
+# ------------------------------------------------------------------------- deep nesting, lone surrogates
+
+
+def nested(depth: int) -> str:
+    """An object whose ``x`` is -1 and whose ``deep`` holds arrays and objects ``depth`` levels deep in all
+    (the record itself counted)."""
+    kinds = [("[", "]") if level % 2 else ('{"a": ', "}") for level in range(1, depth)]  # inside the record
+    innermost = "[]" if kinds[-1][0] == "[" else "{}"
+    opening = "".join(opener for opener, _ in kinds[:-1])
+    closing = "".join(closer for _, closer in reversed(kinds[:-1]))
+    return '{"x": -1, "deep": ' + opening + innermost + closing + "}"
+
+
+@pytest.mark.parametrize("shape", ["ndjson", "array"])
+def test_values_nested_512_deep_pass_through_and_one_level_more_is_a_located_error(shape: str) -> None:
+    def document(depth: int) -> str:  # the top-level array is a level too
+        if shape == "ndjson":
+            return '{"x": 1, "deep": []}\n' + nested(depth) + "\n"
+        return '[{"x": 1, "deep": []},\n' + nested(depth - 1) + "]\n"
+
+    result = feed(document(512), "relu -c x --format ndjson")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(nested(512 if shape == "ndjson" else 511))
+    assert json.loads(result.stdout.splitlines()[1]) == {**record, "x": 0.0}
+    too_deep = feed(document(513), "relu -c x --format ndjson")
+    assert too_deep.returncode == 1
+    assert too_deep.stderr == "relu-cli: error: <stdin>:2: arrays and objects nested more than 512 deep\n"
+
+
+@pytest.mark.parametrize("opening", ["[" * 100_000, '[{"":' * 50_000, "{" * 3000])
+def test_nesting_deeper_than_python_reads_is_a_located_error_not_an_internal_one(opening: str) -> None:
+    result = feed(opening, "relu")
+    assert result.returncode == 1
+    assert result.stderr in (
+        "relu-cli: error: <stdin>:1: arrays and objects nested more than 512 deep\n",
+        "relu-cli: error: <stdin>:1: invalid JSON: Expecting property name enclosed in double quotes\n",
+    )
+
+
+def test_the_500_nested_arrays_of_json_test_suite_are_one_located_error_as_values(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 500 + "]" * 500)
+    result = shell("relu-cli relu -f deep.json --format ndjson", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("relu-cli: error: deep.json:1:1: '[[[[")
+    assert result.stderr.count("\n") == 1
+    assert feed("[" * 500 + "]" * 500, "relu --on-error nan").stdout == "[null]\n"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("text", '{"\\udfaa": "a\\ud800b", "x": 0.0}\n'),
+        ("ndjson", '{"\\udfaa": "a\\ud800b", "x": 0.0}\n'),
+        ("csv", "\\udfaa,x\na\\ud800b,0.0\n"),
+    ],
+)
+def test_lone_surrogates_pass_through_as_the_escape_they_were_written_as(fmt: str, expected: str) -> None:
+    result = feed('{"\\uDFAA": "a\\ud800b", "x": -1}\n', f"relu --format {fmt}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected
+    if fmt != "csv":
+        assert json.loads(result.stdout) == {"\udfaa": "a\ud800b", "x": 0.0}
+
+
+def test_lone_surrogates_in_names_tables_and_errors_are_written_as_escapes() -> None:
+    data = '{"\\udfaa": "\\ud800", "x": -1}\n{"\\udfaa": "z", "x": "\\udc00"}\n'
+    assert feed(data, "relu -n").stdout == "  1: \\udfaa\n  2: x\n"
+    table = feed(data, "relu --format table --on-error nan")
+    assert table.returncode == 0 and "\\ud800" in table.stdout
+    error = feed(data, "relu")
+    assert error.returncode == 1
+    assert error.stderr == "relu-cli: error: <stdin>:2:2: '\\udc00' is not a number\n"
+
+
 # ------------------------------------------------------------------------------------------------ errors
 
 
