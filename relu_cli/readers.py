@@ -399,6 +399,8 @@ class TextReader:
         """
         if self._open or b'"' in data:
             return -1, -1
+        if self.layout is None and b"\x00" in data:  # the first record, and no line end in sight
+            raise self._binary(self.line + 1)
         layout = self.layout
         delimiter = layout.delimiter if layout is not None else self._sniff(data)
         # pieces of a quarter chunk: the work on each piece, not the chunk read, sets the memory needed
@@ -542,10 +544,23 @@ class TextReader:
         names = column_names(header, len(fields))
         return Layout(self.source, delimiter, header, names, value_list=header is None and len(fields) == 1)
 
+    def _binary(self, line: int) -> InputError:
+        """The error for an input whose first record holds a NUL byte: binary data, not text."""
+        return InputError(
+            "binary data, not text: the first record holds NUL bytes", source=self.source, line=line
+        )
+
     def _rows(self, records: list[tuple[int, str]]) -> Batch:
-        """A batch of records, the first of which decides the layout if it is not known yet."""
+        """A batch of records, the first of which decides the layout if it is not known yet.
+
+        A NUL byte in a later record is a byte like any other: copied out in a field that passes through,
+        not a number in one that is transformed. In the first record it says the input is binary, not text
+        (a file of NULs, UTF-16, an image), as ``grep`` decides from the start of a file: an error.
+        """
         start = 0
         if self.layout is None:
+            if "\x00" in records[0][1]:
+                raise self._binary(records[0][0])
             self.layout = self._make_layout(records[0][1])
             start = 1 if self.layout.header is not None else 0
         delimiter = self.layout.delimiter

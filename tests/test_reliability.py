@@ -131,7 +131,42 @@ def test_binary_file_is_one_clear_error(tmp_path: Path) -> None:
     binary.write_bytes(bytes(range(256)) * 64)
     result = run(["relu", "-f", str(binary)])
     assert result.returncode == 1
-    assert_one_line_error(result.stderr, str(binary))
+    assert_one_line_error(result.stderr, f"{binary}:1: binary data, not text")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x00\x00",  # a file of only NULs
+        b"\x00" * (3 << 20),  # a long one, with no line end to cut at
+        b"\n\n\x00\n1\n",  # the first line that is not blank decides
+        "x,y\n-1,2\n".encode("utf-16-le"),  # UTF-16: a NUL beside every ASCII character
+        b"-2\x00\n1\n",
+    ],
+)
+@pytest.mark.parametrize("source", ["stdin", "file"])
+def test_input_whose_first_record_holds_nul_bytes_is_binary_whatever_on_error_says(
+    tmp_path: Path, content: bytes, source: str
+) -> None:
+    (tmp_path / "data.csv").write_bytes(content)
+    args, stdin = (["-f", "data.csv"], b"") if source == "file" else ([], content)
+    for on_error in ("fail", "skip", "nan"):
+        result = run(["relu", *args, "--on-error", on_error], stdin=stdin, cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stdout == b""
+        assert_one_line_error(result.stderr, "binary data, not text: the first record holds NUL bytes")
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json"])
+def test_nul_bytes_in_a_field_that_passes_through_are_copied_out_byte_for_byte(fmt: str) -> None:
+    result = run(["relu", "--format", fmt], stdin=b"a,b\n1,x\x00y\n-2,\x00\n")
+    assert result.returncode == 0, result.stderr
+    expected = {
+        "text": b"a,b\n1.0,x\x00y\n0.0,\x00\n",
+        "csv": b"a,b\n1.0,x\x00y\n0.0,\x00\n",
+        "json": b'[\n{"a": 1.0, "b": "x\\u0000y"},\n{"a": 0.0, "b": "\\u0000"}\n]\n',
+    }
+    assert result.stdout == expected[fmt]
 
 
 def test_directory_as_file_is_a_usage_error(tmp_path: Path) -> None:
