@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -349,6 +350,31 @@ def test_bad_json_is_one_located_error_line(data: str, message: str) -> None:
     result = feed(data, "relu --format csv")
     assert result.returncode == 1
     assert result.stderr == f"relu-cli: error: {message}\n"
+
+
+def test_python_s_nan_and_infinity_literals_are_read_as_numbers() -> None:
+    result = feed("[NaN, -Infinity, 2]", "relu")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[null, 0.0, 2.0]\n", "")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "n_array_extra_comma.json",
+        "n_object_single_quote.json",
+        "n_number_with_leading_zero.json",
+        "n_structure_unclosed_array.json",
+        "n_structure_array_trailing_garbage.json",
+        "n_number_-01.json",
+        "n_string_unescaped_tab.json",
+        "n_structure_object_with_trailing_garbage.json",
+    ],
+)
+def test_other_invalid_json_from_json_test_suite_is_one_located_error(name: str) -> None:
+    path = Path(__file__).parent / "data" / "JSONTestSuite" / "test_parsing" / name
+    result = shell(f"relu-cli relu -f {path}")
+    assert result.returncode == 1
+    assert re.fullmatch(rf"relu-cli: error: {re.escape(str(path))}:\d+(:\d+)?: [^\n]+\n", result.stderr)
 
 
 def test_a_bad_line_in_a_live_ndjson_stream_is_reported_at_once() -> None:
