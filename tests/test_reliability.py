@@ -47,7 +47,7 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # ------------------------------------------------------------------------------------------ broken pipe
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "csv", "table"])
+@pytest.mark.parametrize("fmt", ["text", "json", "csv", "table", "table --max-rows 0"])
 def test_reader_leaving_early_is_quiet(big_file: Path, fmt: str) -> None:
     result = subprocess.run(
         [
@@ -63,6 +63,30 @@ def test_reader_leaving_early_is_quiet(big_file: Path, fmt: str) -> None:
     assert status in ("0", "141")
     assert messages == [], "nothing but the status on stderr: no BrokenPipeError, no 'Exception ignored'"
     assert len(result.stdout.splitlines()) == 1
+
+
+def test_a_full_table_of_a_long_csv_starts_at_once_and_a_closed_pipe_ends_it(tmp_path: Path) -> None:
+    """300,000 rows with --max-rows 0: drawn whole, nothing came for more than 20 s; drawn as the rows
+    come, the first lines are there in a moment and the reader leaving ends it."""
+    path = tmp_path / "big.csv"
+    path.write_text(
+        "id,x,label\n" + "".join(f"{i},{i % 2000 - 1000}.25,name {i % 97}\n" for i in range(300_000))
+    )
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [RELU_CLI, "relu", "-f", str(path), "--format", "table", "--max-rows", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.read(100)
+    waited = time.monotonic() - started
+    process.stdout.close()  # as `| head -c 100` does
+    status = process.wait(timeout=30)
+    assert first.startswith(b"relu(x)\n") and b"label" in first  # the title and the header
+    assert waited < 10, f"the first 100 bytes took {waited:.1f} s"
+    assert status == 141 and process.stderr.read() == b""
+    assert time.monotonic() - started < 20
 
 
 # -------------------------------------------------------------------------------------------- signals
