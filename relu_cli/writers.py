@@ -538,7 +538,7 @@ class _StreamedTable:
         for cells, _ in rows:
             self._widen(cells)
         self.template: str | None = None  # made with the header, by lines()
-        self.started = False  # whether the header has been drawn
+        self.stale = True  # whether the header is to be drawn (again) before the next row
 
     def _cell_width(self, cell: str) -> int:
         """The width the table drawn whole gives a cell: its length, or the terminal cells it takes (as Rich
@@ -603,13 +603,12 @@ class _StreamedTable:
         ]
 
     def lines(self, rows: list[tuple[list[str], set[int]]]) -> Iterator[str]:
-        """The lines of ``rows`` in groups, after the header wherever it is needed: first, and again
-        whenever a column widens or turns out to hold numbers."""
+        """The lines of ``rows`` in groups, after the header wherever it is needed: before the first row, and
+        again before a row that widens a column or that comes after a column turned out to hold numbers."""
         pieces: list[str] = []
         numeric = self.writer._names(rows)[1]
-        if numeric != self.numeric or not self.started:
-            self.numeric, self.started = numeric, True
-            pieces.append(self._header())
+        if numeric != self.numeric:
+            self.numeric, self.stale = numeric, True
         others = self._rows_table()  # rows Rich draws, one after another
         for count, (cells, _) in enumerate(rows, 1):
             text = "".join(cells)
@@ -619,11 +618,12 @@ class _StreamedTable:
                 wider = len(cells) > len(self.widths) or any(map(int.__gt__, map(len, cells), self.widths))
             else:
                 wider = True  # measured in terminal cells by _widen
-            if wider and self._widen(cells):
+            if (wider and self._widen(cells)) or self.stale:
                 if others.row_count:
                     pieces.append(self._draw(others))
                     others = self._rows_table()
                 pieces.append(self._header())
+                self.stale = False
             cells = [*cells, *([""] * (len(self.widths) - len(cells)))]
             if not printable or self.template is None:
                 others.add_row(*cells)

@@ -429,10 +429,8 @@ def test_a_column_found_to_hold_numbers_later_is_right_aligned_under_the_header_
         "x     y\n"
         "───────\n"
         "    1.0\n"
-        "x     y\n"  # x is now a column of numbers: right-aligned, and as wide as 30.0 needs
-        "───────\n"
         "    0.0\n"
-        "   x     y\n"
+        "   x     y\n"  # x is now a column of numbers: right-aligned, and as wide as 30.0 needs
         "──────────\n"
         "30.0      \n"
         "n · 3 rows\n"
