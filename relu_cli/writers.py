@@ -251,9 +251,8 @@ class JsonWriter(Writer):
                 if transformed:
                     # the input as the number read; one that is none (missing, or a bad value that
                     # --on-error nan replaced) as it was: its JSON value, or the text of a delimited field
-                    shown = json_token(value) if parse_number(value) is None else None
-                    output = json_token(result) or json_float(result)
-                    shown = shown or json_float(value)
+                    token = json_token(value) if parse_number(value) is None else None
+                    shown, output = token or json_float(value), json_token(result) or json_float(result)
                 else:
                     shown = json_token(value) or json_passthrough(value)
                     output = json_token(result) or json_passthrough(result)
