@@ -376,7 +376,8 @@ def _list_names(env: Environment, layout: Layout) -> None:
     """``--names``: each column's 1-based number and name, as ``csvcut -n`` prints them."""
     from .writers import write_all
 
-    write_all(env.stdout, "".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1)).encode())
+    listing = "".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1))
+    write_all(env.stdout, listing.encode("utf-8", "backslashreplace"))  # a key's lone surrogate as its escape
     env.stdout.flush()
 
 

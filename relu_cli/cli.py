@@ -476,7 +476,8 @@ MaxRowsOpt = Annotated[
         min=0,
         metavar="N",
         help="Table view: show the first and last rows of a long input (default: what fits the terminal; "
-        "0 = all).",
+        "0 = all: past 1,000 rows the table is drawn as rows come, its columns as wide as the widest cells "
+        "read by then, the header drawn again where a later cell widens a column).",
         show_default=False,
     ),
 ]

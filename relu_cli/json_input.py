@@ -3,8 +3,14 @@
 Each object is a record and its keys are the columns, so ``--columns`` names keys; an array of numbers
 is a value list, like numbers one per line. Values become the fields the rest of relu-cli knows: a number
 as written, ``null`` as a missing (empty) field, a string quoted as in CSV (so one that spells a number
-counts as that number, as in CSV), and ``true``, ``false``, arrays and objects as compact JSON.
+counts as that number, as in CSV), and ``true``, ``false``, arrays and objects as compact JSON. Each is a
+:class:`~relu_cli.readers.JsonField` that remembers the JSON value it was, so that JSON output writes an
+untransformed value back with its type and its number's spelling.
 :class:`JsonTextWriter` writes records back in the input's shape, so ``text`` output of JSON is JSON.
+
+Arrays and objects may nest up to :data:`MAX_DEPTH` levels; deeper ones are an error at their line.
+``NaN``, ``Infinity`` and ``-Infinity``, which Python's json reads but JSON does not have, are read as
+numbers; written back as JSON, like every non-finite value, they are ``null``.
 
 Input is parsed value by value as it arrives: NDJSON from a slow producer is answered line by line.
 """
@@ -16,16 +22,23 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from itertools import repeat
 from typing import Any, BinaryIO
 
 from .errors import InputError, quoted, shortened
 from .numbers import parse_number
 from .pipeline import Processed
-from .readers import CHUNK_SIZE, WHITESPACE, Batch, Layout, unquote
-from .writers import Writer
+from .readers import CHUNK_SIZE, WHITESPACE, Batch, JsonField, Layout, unquote
+from .writers import Writer, json_string
 
 _BLANK = re.compile(r"[ \t\r\n]*")
 _NUMBER_GOES_ON = ("", *"0123456789.eE+-")  # what may follow a number cut short
+
+#: How deep arrays and objects may nest in each other, counting the document's own top-level array. Python's
+#: json reader recurses once a level, so a limit well below Python's recursion limit keeps the depth at
+#: which input is refused the same wherever relu-cli is called from.
+MAX_DEPTH = 512
+_NOT_JSON_NUMBERS = ("NaN", "Infinity", "-Infinity")  # what Python's json reads but JSON does not have
 
 
 class JsonNumber(str):
@@ -57,43 +70,89 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return made
 
 
+class NestingError(ValueError):
+    """Arrays and objects nested deeper than allowed."""
+
+
 _DECODER = json.JSONDecoder(
     object_pairs_hook=_object, parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=JsonNumber
 )
 
 
-def compact(value: Any) -> str:
-    """``value`` as one line of JSON, its numbers exactly as they were written."""
+def _scalar(value: Any) -> str:
     if isinstance(value, JsonNumber):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(map(compact, value)) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{compact(str(k))}: {compact(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
+        return "null" if value in _NOT_JSON_NUMBERS else str(value)
+    if isinstance(value, str):
+        return json_string(value)
+    return json.dumps(value)  # true, false, null
 
 
-def to_field(value: Any) -> str:
-    """A JSON value as a raw field: null is missing, a string is quoted as in CSV, the rest is JSON."""
+def compact(value: Any, depth: int = MAX_DEPTH) -> str:
+    """``value`` as one line of strict JSON, its numbers exactly as they were written (``NaN`` and
+    ``Infinity``, which JSON has no spelling for, as ``null``). Arrays and objects may nest ``depth`` levels;
+    deeper raises :class:`NestingError`. Made without recursion, so any depth Python's json read is fine.
+
+    >>> compact({"a": [JsonNumber("1.50"), None, {"b": True}], "c": []})
+    '{"a": [1.50, null, {"b": true}], "c": []}'
+    """
+    pieces: list[str] = []
+    inside: list[tuple[Iterator[tuple[Any, Any]], str]] = []  # the members still to write, and the closer
+    item = value
+    while True:
+        if isinstance(item, (list, dict)):
+            if len(inside) >= depth:
+                raise NestingError(f"arrays and objects nested more than {MAX_DEPTH} deep")
+            if isinstance(item, dict):
+                pieces.append("{")
+                inside.append((iter(item.items()), "}"))
+            else:
+                pieces.append("[")
+                inside.append((zip(repeat(None), item), "]"))
+        else:
+            pieces.append(_scalar(item))
+        while inside:
+            members, closer = inside[-1]
+            member = next(members, None)
+            if member is None:
+                pieces.append(closer)
+                inside.pop()
+                continue
+            key, item = member
+            separator = "" if pieces[-1] in ("[", "{") else ", "
+            pieces.append(separator if key is None else f"{separator}{json_string(str(key))}: ")
+            break
+        else:
+            return "".join(pieces)
+
+
+def to_field(value: Any, depth: int = MAX_DEPTH) -> JsonField:
+    """A JSON value as a raw field: null is missing, a string is quoted as in CSV, the rest is JSON; its
+    token is the value as JSON output writes it back."""
     if value is None:
-        return ""
-    if isinstance(value, str) and not isinstance(value, JsonNumber):
-        return '"' + value.replace('"', '""') + '"'
-    return compact(value)
+        return JsonField("", "null")
+    if isinstance(value, JsonNumber):
+        return JsonField(value, _scalar(value))
+    if isinstance(value, str):
+        return JsonField('"' + value.replace('"', '""') + '"', json_string(value))
+    text = compact(value, depth)  # true, false, arrays and objects
+    return JsonField(text, text)
 
 
 def to_json(raw: str) -> str:
-    """A raw field back as a JSON token; missing and non-finite values are ``null`` (strict JSON)."""
+    """A raw field back as a JSON token: a JSON field's own token; otherwise (a computed number, or a field
+    of a delimited input read in the same run) missing and non-finite values are ``null`` (strict JSON)."""
+    if isinstance(raw, JsonField):
+        return raw.token
     if not raw:
         return "null"
     if raw.startswith('"'):
-        return json.dumps(unquote(raw), ensure_ascii=False)
+        return json_string(unquote(raw))
     number = parse_number(raw)
     if number is not None:
         return raw if math.isfinite(number) else "null"
     if raw in ("true", "false") or raw.startswith(("[", "{")):
         return raw
-    return json.dumps(raw, ensure_ascii=False)  # text from a delimited input read in the same run
+    return json_string(raw)  # text from a delimited input read in the same run
 
 
 def _perhaps_cut(text: str, error: json.JSONDecodeError) -> bool:
@@ -178,6 +237,8 @@ class JsonReader:
                         f"duplicate key {quoted(duplicate.key)} in a JSON object (each key may appear once)"
                     )
                     raise self._error(message, line) from None
+                except RecursionError:
+                    raise self._error(f"arrays and objects nested more than {MAX_DEPTH} deep", line) from None
                 except json.JSONDecodeError as error:
                     if not final and _perhaps_cut(text, error):
                         break  # perhaps cut by the chunk: wait for the rest
@@ -204,15 +265,19 @@ class JsonReader:
         return Layout(self.source, WHITESPACE, None, ["1"], value_list=True, json_shape=self.shape)
 
     def _row(self, value: Any, line: int, layout: Layout) -> list[str]:
-        if layout.value_list:
-            return [to_field(value)]
-        if not isinstance(value, dict):
-            found = shortened(compact(value))
-            raise self._error(f"expected an object like the first record, found {found}", line)
-        if value.keys() != set(layout.names):
-            keys, first = shortened(", ".join(value)), shortened(", ".join(layout.names))
-            raise self._error(f"keys ({keys}) differ from those of the first object ({first})", line)
-        return [to_field(value[name]) for name in layout.names]
+        depth = MAX_DEPTH - (self.shape == "array")  # the levels left inside the top-level array
+        try:
+            if layout.value_list:
+                return [to_field(value, depth)]
+            if not isinstance(value, dict):
+                found = shortened(compact(value, depth))
+                raise self._error(f"expected an object like the first record, found {found}", line)
+            if value.keys() != set(layout.names):
+                keys, first = shortened(", ".join(value)), shortened(", ".join(layout.names))
+                raise self._error(f"keys ({keys}) differ from those of the first object ({first})", line)
+            return [to_field(value[name], depth - 1) for name in layout.names]
+        except NestingError as error:
+            raise self._error(str(error), line) from None
 
     def batches(self) -> Iterator[Batch]:
         """The records, batch by batch; an empty array gives one empty batch, so it is written back."""
@@ -234,7 +299,7 @@ class JsonTextWriter(Writer):
     def __init__(self, out: BinaryIO, layout: Layout) -> None:
         super().__init__(out, layout)
         self.array = layout.json_shape == "array"
-        self.keys = [json.dumps(name, ensure_ascii=False) for name in layout.names]
+        self.keys = [json_string(name) for name in layout.names]
         self.count = 0
 
     def _item(self, row: list[str]) -> str:

@@ -27,10 +27,31 @@ _BOM = b"\xef\xbb\xbf"
 T = TypeVar("T")
 
 
+class JsonField(str):
+    """A field read from JSON input. As a string it is the field the rest of relu-cli works with, as a
+    delimited field would hold it (a string quoted as in CSV, ``null`` empty, other values as written);
+    ``token`` is the JSON value it was read from, as JSON output writes it back, so that a value that is
+    not transformed keeps its type (``true``, ``"0"``, ``null``, ``{"a": 1}``) and its number's spelling.
+
+    :func:`unquote` keeps the token, so the value a field is read as remembers it too.
+    """
+
+    token: str
+
+    def __new__(cls, text: str, token: str) -> JsonField:
+        field = super().__new__(cls, text)
+        field.token = token
+        return field
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.token
+
+
 def unquote(raw: str) -> str:
-    """A field's value: RFC 4180 quotes removed and doubled quotes undone."""
+    """A field's value: RFC 4180 quotes removed and doubled quotes undone (a JSON field keeps its token)."""
     if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-        return raw[1:-1].replace('""', '"')
+        value = raw[1:-1].replace('""', '"')
+        return JsonField(value, raw.token) if isinstance(raw, JsonField) else value
     return raw
 
 
@@ -382,6 +403,8 @@ class TextReader:
         """
         if self._open or b'"' in data:
             return -1, -1
+        if self.layout is None and b"\x00" in data:  # the first record, and no line end in sight
+            raise self._binary(self.line + 1)
         layout = self.layout
         delimiter = layout.delimiter if layout is not None else self._sniff(data)
         # pieces of a quarter chunk: the work on each piece, not the chunk read, sets the memory needed
@@ -559,10 +582,23 @@ class TextReader:
         names = column_names(header, len(fields))
         return Layout(self.source, delimiter, header, names, value_list=header is None and len(fields) == 1)
 
+    def _binary(self, line: int) -> InputError:
+        """The error for an input whose first record holds a NUL byte: binary data, not text."""
+        return InputError(
+            "binary data, not text: the first record holds NUL bytes", source=self.source, line=line
+        )
+
     def _rows(self, records: list[tuple[int, str]]) -> Batch:
-        """A batch of records, the first of which decides the layout if it is not known yet."""
+        """A batch of records, the first of which decides the layout if it is not known yet.
+
+        A NUL byte in a later record is a byte like any other: copied out in a field that passes through,
+        not a number in one that is transformed. In the first record it says the input is binary, not text
+        (a file of NULs, UTF-16, an image), as ``grep`` decides from the start of a file: an error.
+        """
         start = 0
         if self.layout is None:
+            if "\x00" in records[0][1]:
+                raise self._binary(records[0][0])
             self.layout = self._make_layout(records[0][1])
             start = 1 if self.layout.header is not None else 0
         delimiter = self.layout.delimiter

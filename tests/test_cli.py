@@ -532,6 +532,14 @@ def test_default_max_rows_fits_the_terminal() -> None:
     assert output.endswith("16 of 100 rows shown (--max-rows 0 shows all)\n")
 
 
+def test_help_says_what_max_rows_zero_costs_on_a_long_input() -> None:
+    from relu_cli.writers import STREAM_AFTER
+
+    text = " ".join(ok("relu", "--help").split())
+    assert f"0 = all: past {STREAM_AFTER:,} rows the table is drawn as rows come" in text
+    assert "the header drawn again where a later cell widens a column" in text
+
+
 def test_max_rows_does_not_limit_other_formats() -> None:
     values = [str(i) for i in range(10)]
     assert ok("relu", "--max-rows", "2", *values).count("\n") == 10

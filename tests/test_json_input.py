@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -232,6 +234,151 @@ def test_ndjson_is_answered_line_by_line_while_the_producer_is_still_writing() -
     assert process.returncode == 0
 
 
+# ---------------------------------------------------------------------- untouched values keep their type
+
+MIXED = (
+    '[{"x": -1, "t": true, "f": false, "n": null, "o": {"a": 1, "b": [2.50, "c"]}, "l": [], "s": "0", '
+    '"e": "", "num": 1.50},\n'
+    ' {"x": 2, "t": false, "f": true, "n": null, "o": {}, "l": [-0, 1E5], "s": "x", "e": "y", "num": -0}]'
+)
+#: the records above as JSON output writes them, with x transformed and nothing else
+MIXED_OUT = [
+    '{"x": 0.0, "t": true, "f": false, "n": null, "o": {"a": 1, "b": [2.50, "c"]}, "l": [], "s": "0", '
+    '"e": "", "num": 1.50}',
+    '{"x": 2.0, "t": false, "f": true, "n": null, "o": {}, "l": [-0, 1E5], "s": "x", "e": "y", "num": -0}',
+]
+
+
+def same_json(a: object, b: object) -> bool:
+    """Equal as JSON values, type included: ``true`` is not ``1``, ``"0"`` is not ``0``."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(same_json(a[key], b[key]) for key in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(same_json, a, b))
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "text"])
+def test_untouched_json_values_come_out_as_the_same_json_values(fmt: str) -> None:
+    result = feed(MIXED, f"relu -c x --format {fmt}")
+    assert result.returncode == 0, result.stderr
+    expected = "".join(f"{line}\n" for line in MIXED_OUT)
+    if fmt != "ndjson":
+        expected = "[\n" + ",\n".join(MIXED_OUT) + "\n]\n"
+    assert result.stdout == expected
+    records = [json.loads(line) for line in MIXED_OUT]
+    originals = json.loads(MIXED)
+    for record, original in zip(records, originals, strict=True):
+        assert all(same_json(record[key], original[key]) for key in original if key != "x")
+
+
+def test_a_column_that_is_not_transformed_keeps_a_string_that_spells_a_number() -> None:
+    result = feed('{"s": "0", "x": -1}\n{"s": "-2.5", "x": 1}\n', "relu -c x --format ndjson")
+    assert result.stdout == '{"s": "0", "x": 0.0}\n{"s": "-2.5", "x": 1.0}\n'
+
+
+def test_a_missing_value_in_a_transformed_column_stays_null_or_the_blank_string_it_was() -> None:
+    data = '[{"x": -1}, {"x": null}, {"x": ""}, {"x": " "}]'
+    expected = '{"x": 0.0}\n{"x": null}\n{"x": ""}\n{"x": " "}\n'
+    assert feed(data, "relu --format ndjson").stdout == expected
+
+
+def test_a_bad_value_that_nan_replaced_shows_its_json_value_as_the_input() -> None:
+    result = feed('[-1, true, {"a": 1}, "abc", null]', "relu --on-error nan --format ndjson")
+    assert result.returncode == 0
+    assert result.stdout == (
+        '{"input": -1.0, "output": 0.0}\n{"input": true, "output": null}\n'
+        '{"input": {"a": 1}, "output": null}\n{"input": "abc", "output": null}\n'
+        '{"input": null, "output": null}\n'
+    )
+
+
+def test_nan_and_infinity_read_as_numbers_and_written_as_null_even_nested() -> None:
+    result = feed('{"x": NaN, "y": [Infinity, -Infinity, 1]}\n{"x": 2, "y": []}\n', "relu -c x")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == '{"x": null, "y": [null, null, 1]}\n{"x": 2.0, "y": []}\n'
+
+
+def test_delimited_text_in_json_output_is_as_before() -> None:
+    data = "x,t,n,s,o\n-1,true,,0,{}\n"
+    result = feed(data, "relu -c x --format ndjson")
+    assert result.stdout == '{"x": 0.0, "t": "true", "n": "", "s": 0, "o": "{}"}\n'
+
+
+# ------------------------------------------------------------------------- deep nesting, lone surrogates
+
+
+def nested(depth: int) -> str:
+    """An object whose ``x`` is -1 and whose ``deep`` holds arrays and objects ``depth`` levels deep in all
+    (the record itself counted)."""
+    kinds = [("[", "]") if level % 2 else ('{"a": ', "}") for level in range(1, depth)]  # inside the record
+    innermost = "[]" if kinds[-1][0] == "[" else "{}"
+    opening = "".join(opener for opener, _ in kinds[:-1])
+    closing = "".join(closer for _, closer in reversed(kinds[:-1]))
+    return '{"x": -1, "deep": ' + opening + innermost + closing + "}"
+
+
+@pytest.mark.parametrize("shape", ["ndjson", "array"])
+def test_values_nested_512_deep_pass_through_and_one_level_more_is_a_located_error(shape: str) -> None:
+    def document(depth: int) -> str:  # the top-level array is a level too
+        if shape == "ndjson":
+            return '{"x": 1, "deep": []}\n' + nested(depth) + "\n"
+        return '[{"x": 1, "deep": []},\n' + nested(depth - 1) + "]\n"
+
+    result = feed(document(512), "relu -c x --format ndjson")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(nested(512 if shape == "ndjson" else 511))
+    assert json.loads(result.stdout.splitlines()[1]) == {**record, "x": 0.0}
+    too_deep = feed(document(513), "relu -c x --format ndjson")
+    assert too_deep.returncode == 1
+    assert too_deep.stderr == "relu-cli: error: <stdin>:2: arrays and objects nested more than 512 deep\n"
+
+
+@pytest.mark.parametrize("opening", ["[" * 100_000, '[{"":' * 50_000, "{" * 3000])
+def test_nesting_deeper_than_python_reads_is_a_located_error_not_an_internal_one(opening: str) -> None:
+    result = feed(opening, "relu")
+    assert result.returncode == 1
+    assert result.stderr in (
+        "relu-cli: error: <stdin>:1: arrays and objects nested more than 512 deep\n",
+        "relu-cli: error: <stdin>:1: invalid JSON: Expecting property name enclosed in double quotes\n",
+    )
+
+
+def test_the_500_nested_arrays_of_json_test_suite_are_one_located_error_as_values(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 500 + "]" * 500)
+    result = shell("relu-cli relu -f deep.json --format ndjson", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("relu-cli: error: deep.json:1:1: '[[[[")
+    assert result.stderr.count("\n") == 1
+    assert feed("[" * 500 + "]" * 500, "relu --on-error nan").stdout == "[null]\n"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("text", '{"\\udfaa": "a\\ud800b", "x": 0.0}\n'),
+        ("ndjson", '{"\\udfaa": "a\\ud800b", "x": 0.0}\n'),
+        ("csv", "\\udfaa,x\na\\ud800b,0.0\n"),
+    ],
+)
+def test_lone_surrogates_pass_through_as_the_escape_they_were_written_as(fmt: str, expected: str) -> None:
+    result = feed('{"\\uDFAA": "a\\ud800b", "x": -1}\n', f"relu --format {fmt}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected
+    if fmt != "csv":
+        assert json.loads(result.stdout) == {"\udfaa": "a\ud800b", "x": 0.0}
+
+
+def test_lone_surrogates_in_names_tables_and_errors_are_written_as_escapes() -> None:
+    data = '{"\\udfaa": "\\ud800", "x": -1}\n{"\\udfaa": "z", "x": "\\udc00"}\n'
+    assert feed(data, "relu -n").stdout == "  1: \\udfaa\n  2: x\n"
+    table = feed(data, "relu --format table --on-error nan")
+    assert table.returncode == 0 and "\\ud800" in table.stdout
+    error = feed(data, "relu")
+    assert error.returncode == 1
+    assert error.stderr == "relu-cli: error: <stdin>:2:2: '\\udc00' is not a number\n"
+
+
 # ------------------------------------------------------------------------------------------------ errors
 
 
@@ -256,6 +403,31 @@ def test_bad_json_is_one_located_error_line(data: str, message: str) -> None:
     result = feed(data, "relu --format csv")
     assert result.returncode == 1
     assert result.stderr == f"relu-cli: error: {message}\n"
+
+
+def test_python_s_nan_and_infinity_literals_are_read_as_numbers() -> None:
+    result = feed("[NaN, -Infinity, 2]", "relu")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[null, 0.0, 2.0]\n", "")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "n_array_extra_comma.json",
+        "n_object_single_quote.json",
+        "n_number_with_leading_zero.json",
+        "n_structure_unclosed_array.json",
+        "n_structure_array_trailing_garbage.json",
+        "n_number_-01.json",
+        "n_string_unescaped_tab.json",
+        "n_structure_object_with_trailing_garbage.json",
+    ],
+)
+def test_other_invalid_json_from_json_test_suite_is_one_located_error(name: str) -> None:
+    path = Path(__file__).parent / "data" / "JSONTestSuite" / "test_parsing" / name
+    result = shell(f"relu-cli relu -f {path}")
+    assert result.returncode == 1
+    assert re.fullmatch(rf"relu-cli: error: {re.escape(str(path))}:\d+(:\d+)?: [^\n]+\n", result.stderr)
 
 
 def test_a_bad_line_in_a_live_ndjson_stream_is_reported_at_once() -> None:

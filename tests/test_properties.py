@@ -1,7 +1,9 @@
-"""Property-based tests: generated inputs in every textual form, garbage, blank lines and option mixes.
+"""Property-based tests: generated inputs in every textual form, garbage, blank lines and option mixes,
+and JSON documents with nested values, NULs and lone surrogate escapes, whole or cut short.
 
 For any of them relu-cli exits 0, 1 or 2, never shows a traceback, accounts for every record, and agrees
-with an independent pure-Python reference. CI runs a bounded number of examples; set
+with an independent pure-Python reference; from JSON, every value it does not transform comes out as the
+same JSON value. CI runs a bounded number of examples; set
 ``RELU_CLI_PROPERTY_EXAMPLES`` (for example 20000) for a longer run.
 """
 
@@ -14,6 +16,7 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_corpora import Num, assert_json_kept, assert_well_behaved, relu_cli
 from typer.testing import CliRunner
 
 from relu_cli.cli import app
@@ -215,3 +218,102 @@ def test_line_ends_and_a_missing_last_one_change_nothing(
     assert "Traceback" not in expected[2] and "internal error" not in expected[2]
     for variant, outcome in outcomes.items():
         assert outcome == expected, variant
+
+
+# ------------------------------------------------------------------------------------------ JSON input
+
+# JSON documents as relu-cli reads them: an array of values, an array of objects, or objects one after
+# another. Values nest; strings hold NULs, quotes, backslashes, lone surrogates (written as escapes) and
+# numbers with blanks around them; numbers come in the spellings JSON allows, and as NaN and Infinity.
+# The invariants are those of the corpora (test_corpora.py): statuses, one-line messages, and every value
+# that is not transformed coming out as the same JSON value.
+
+json_numbers = st.one_of(
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr).map(lambda text: text.replace("inf", "1e400")),
+    st.sampled_from(["-0", "0", "1.50", "1E5", "1e-7", "-0.0", "2.5e+3", "1e400", "-1e400", "5e-324"]),
+    st.sampled_from(["NaN", "Infinity", "-Infinity"]),
+).map(Num)
+json_strings = st.one_of(
+    st.text(st.characters(codec=None, exclude_categories=()), max_size=8),  # lone surrogates included
+    st.sampled_from(
+        ["", " ", "\x00", "a\x00b", '"', "\\", "0", " -2.5 ", "nan", "+1", ".5", "1_000", "\u0661"]
+    ),
+)
+json_scalars = st.one_of(st.none(), st.booleans(), json_numbers, json_strings)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(json_strings, inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+def dumps(value: object, *, ascii: bool, spaced: bool) -> str:
+    """JSON text of ``value``, its numbers as spelled; strings escaped as Python's json escapes them."""
+    if isinstance(value, Num):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=ascii)
+    comma, colon = (", ", ": ") if spaced else (",", ":")
+    if isinstance(value, list):
+        return "[" + comma.join(dumps(item, ascii=ascii, spaced=spaced) for item in value) + "]"
+    if isinstance(value, dict):
+        members = (
+            f"{dumps(key, ascii=ascii, spaced=False)}{colon}{dumps(item, ascii=ascii, spaced=spaced)}"
+            for key, item in value.items()
+        )
+        return "{" + comma.join(members) + "}"
+    return json.dumps(value)
+
+
+@st.composite
+def json_documents(draw: st.DrawFn) -> bytes:
+    """A document relu-cli reads without an error of shape: a list of values whose first is not an
+    object, or records that all have the first one's keys (in any order), as an array or one after
+    another."""
+    ascii, spaced = draw(st.booleans()), draw(st.booleans())
+    if draw(st.booleans()):
+        first = draw(st.one_of(json_scalars, st.lists(json_values, max_size=2)))
+        values = [first, *draw(st.lists(json_values, max_size=8))]
+        items = [dumps(value, ascii=ascii, spaced=spaced) for value in values]
+        text = "[" + (",\n " if draw(st.booleans()) else ", ").join(items) + "]\n"
+    else:
+        keys = draw(st.lists(json_strings, min_size=1, max_size=4, unique=True))
+        records = draw(
+            st.lists(st.fixed_dictionaries({key: json_values for key in keys}), min_size=1, max_size=6)
+        )
+        for record in records[1:]:
+            order = draw(st.permutations(keys))
+            record.update({key: record.pop(key) for key in order})
+        items = [dumps(record, ascii=ascii, spaced=spaced) for record in records]
+        text = "[" + ",\n".join(items) + "]\n" if draw(st.booleans()) else "".join(f"{i}\n" for i in items)
+    # a lone surrogate has no UTF-8 form: written as the escape it stands for, as in any JSON file
+    return text.encode("utf-8", "backslashreplace")
+
+
+@PROPERTY
+@given(document=json_documents())
+def test_json_documents_come_out_with_every_untouched_value_the_same(document: bytes) -> None:
+    outcome = assert_json_kept(document)
+    assert outcome.status == 0, outcome
+
+
+@PROPERTY
+@given(
+    document=json_documents(),
+    damage=st.one_of(
+        st.none(),
+        st.tuples(
+            st.floats(0, 1), st.sampled_from([b"", b"\x00", b"\xff", b"]", b"}", b",", b'"', b"[[", b"\n"])
+        ),
+    ),
+    fmt=st.sampled_from(["text", "csv", "tsv", "json", "ndjson", "table"]),
+    on_error=st.sampled_from(["fail", "skip", "nan"]),
+)
+def test_any_json_document_whole_or_damaged_exits_0_1_or_2_with_one_line_messages(
+    document: bytes, damage: tuple[float, bytes] | None, fmt: str, on_error: str
+) -> None:
+    if damage is not None:  # cut short at a random place, with a stray byte there
+        at = int(damage[0] * len(document))
+        document = document[:at] + damage[1]
+    assert_well_behaved(relu_cli(document, fmt, on_error=on_error))

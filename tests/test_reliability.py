@@ -47,7 +47,7 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # ------------------------------------------------------------------------------------------ broken pipe
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "csv", "table"])
+@pytest.mark.parametrize("fmt", ["text", "json", "csv", "table", "table --max-rows 0"])
 def test_reader_leaving_early_is_quiet(big_file: Path, fmt: str) -> None:
     result = subprocess.run(
         [
@@ -63,6 +63,30 @@ def test_reader_leaving_early_is_quiet(big_file: Path, fmt: str) -> None:
     assert status in ("0", "141")
     assert messages == [], "nothing but the status on stderr: no BrokenPipeError, no 'Exception ignored'"
     assert len(result.stdout.splitlines()) == 1
+
+
+def test_a_full_table_of_a_long_csv_starts_at_once_and_a_closed_pipe_ends_it(tmp_path: Path) -> None:
+    """300,000 rows with --max-rows 0: drawn whole, nothing came for more than 20 s; drawn as the rows
+    come, the first lines are there in a moment and the reader leaving ends it."""
+    path = tmp_path / "big.csv"
+    path.write_text(
+        "id,x,label\n" + "".join(f"{i},{i % 2000 - 1000}.25,name {i % 97}\n" for i in range(300_000))
+    )
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [RELU_CLI, "relu", "-f", str(path), "--format", "table", "--max-rows", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.read(100)
+    waited = time.monotonic() - started
+    process.stdout.close()  # as `| head -c 100` does
+    status = process.wait(timeout=30)
+    assert first.startswith(b"relu(x)\n") and b"label" in first  # the title and the header
+    assert waited < 10, f"the first 100 bytes took {waited:.1f} s"
+    assert status == 141 and process.stderr.read() == b""
+    assert time.monotonic() - started < 20
 
 
 # -------------------------------------------------------------------------------------------- signals
@@ -131,7 +155,42 @@ def test_binary_file_is_one_clear_error(tmp_path: Path) -> None:
     binary.write_bytes(bytes(range(256)) * 64)
     result = run(["relu", "-f", str(binary)])
     assert result.returncode == 1
-    assert_one_line_error(result.stderr, str(binary))
+    assert_one_line_error(result.stderr, f"{binary}:1: binary data, not text")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x00\x00",  # a file of only NULs
+        b"\x00" * (3 << 20),  # a long one, with no line end to cut at
+        b"\n\n\x00\n1\n",  # the first line that is not blank decides
+        "x,y\n-1,2\n".encode("utf-16-le"),  # UTF-16: a NUL beside every ASCII character
+        b"-2\x00\n1\n",
+    ],
+)
+@pytest.mark.parametrize("source", ["stdin", "file"])
+def test_input_whose_first_record_holds_nul_bytes_is_binary_whatever_on_error_says(
+    tmp_path: Path, content: bytes, source: str
+) -> None:
+    (tmp_path / "data.csv").write_bytes(content)
+    args, stdin = (["-f", "data.csv"], b"") if source == "file" else ([], content)
+    for on_error in ("fail", "skip", "nan"):
+        result = run(["relu", *args, "--on-error", on_error], stdin=stdin, cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stdout == b""
+        assert_one_line_error(result.stderr, "binary data, not text: the first record holds NUL bytes")
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json"])
+def test_nul_bytes_in_a_field_that_passes_through_are_copied_out_byte_for_byte(fmt: str) -> None:
+    result = run(["relu", "--format", fmt], stdin=b"a,b\n1,x\x00y\n-2,\x00\n")
+    assert result.returncode == 0, result.stderr
+    expected = {
+        "text": b"a,b\n1.0,x\x00y\n0.0,\x00\n",
+        "csv": b"a,b\n1.0,x\x00y\n0.0,\x00\n",
+        "json": b'[\n{"a": 1.0, "b": "x\\u0000y"},\n{"a": 0.0, "b": "\\u0000"}\n]\n',
+    }
+    assert result.stdout == expected[fmt]
 
 
 def test_directory_as_file_is_a_usage_error(tmp_path: Path) -> None:

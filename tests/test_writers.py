@@ -369,3 +369,88 @@ def test_narrow_value_table_keeps_every_digit() -> None:
         " 1.2345678901234567   1.2345678901234567\n"
         "2 rows\n"
     )
+
+
+# ------------------------------------------------------------------------- a full table drawn as it comes
+
+
+def full(*, color: bool = False, stream_after: int = 10**9) -> TableStyle:
+    return TableStyle("relu(x)", ["n"], color=color, width=80, max_rows=0, stream_after=stream_after)
+
+
+STREAMED_TABLES = [
+    TABLE,
+    b'id,x,label,y\n1,-2.5,"a, b",3\n2,4,"say ""hi""",-1\n3,,"two\nlines",0\n4,nan,plain,-0\n6,1e400,,-inf\n',
+    "x,t\n1,caf\u00e9\n2,\u4e2d\u6587\n3,a\tb\n-4,\x1b[31mred\x00\n5,{}\n".encode(),
+    b"x,y\n,1\n,-2\n3,\n",
+    "x,t\n1,\u4e2d\u6587\n2,e\u0301\u0301\n3,\U0001f44d\U0001f3fd\n-4,\uff76\uff80\n5,\u2764\ufe0f\n".encode(),
+    b"a,b,c\n" + b"".join(b"%d,%d,name %d\n" % (i, -i, i) for i in range(1500)),
+]
+
+
+@pytest.mark.parametrize("color", [False, True])
+@pytest.mark.parametrize("data", STREAMED_TABLES)
+def test_a_full_table_drawn_as_it_comes_looks_like_the_table_drawn_whole(data: bytes, color: bool) -> None:
+    """The rows come in one chunk after the header, so the widths decided from it are the final ones."""
+    whole = render(data, OutputFormat.table, style=full(color=color))
+    assert render(data, OutputFormat.table, style=full(color=color, stream_after=0)) == whole
+    assert render(data, OutputFormat.table, style=full(color=color, stream_after=3)) == whole
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_a_full_value_table_drawn_as_it_comes_looks_like_the_table_drawn_whole(color: bool) -> None:
+    tokens = [*VALUES, *(str(i) for i in range(-500, 1500))]
+    whole = render_values(tokens, OutputFormat.table, style=full(color=color))
+    assert render_values(tokens, OutputFormat.table, style=full(color=color, stream_after=0)) == whole
+
+
+def test_a_later_cell_wider_than_its_column_widens_it_under_the_header_drawn_again() -> None:
+    data = b"x,label\n-1,a\n2,bb\n-3,c\n40,dddd\n5,e\n"
+    output = render(data, OutputFormat.table, style=full(stream_after=1), chunk_size=12)
+    assert output == (
+        "relu(x)\n"
+        "  x   label\n"
+        "───────────\n"
+        "0.0   a    \n"
+        "2.0   bb   \n"
+        "0.0   c    \n"
+        "   x   label\n"
+        "────────────\n"
+        "40.0   dddd \n"
+        " 5.0   e    \n"
+        "n · 5 rows\n"
+    )
+
+
+def test_a_column_found_to_hold_numbers_later_is_right_aligned_under_the_header_drawn_again() -> None:
+    output = render(b"x,y\n,1\n,-2\n30,\n", OutputFormat.table, style=full(stream_after=0), chunk_size=4)
+    assert output == (
+        "relu(x)\n"
+        "x     y\n"
+        "───────\n"
+        "    1.0\n"
+        "    0.0\n"
+        "   x     y\n"  # x is now a column of numbers: right-aligned, and as wide as 30.0 needs
+        "──────────\n"
+        "30.0      \n"
+        "n · 3 rows\n"
+    )
+
+
+def test_a_full_table_is_written_chunk_by_chunk_and_holds_no_rows() -> None:
+    out = io.BytesIO()
+    reader = TextReader(
+        io.BytesIO(b"x\n" + b"".join(b"%d\n" % i for i in range(-2000, 2000))), "in", chunk_size=64
+    )
+    batches = list(reader.batches())
+    assert reader.layout is not None
+    writer = make_writer(OutputFormat.table, out, reader.layout, table_style=full(stream_after=100))
+    writer.start()
+    sizes = []
+    for batch in process(reader.layout, batches, core.relu, None):
+        writer.write(batch)
+        sizes.append(len(out.getvalue()))
+        assert len(writer.head) <= 100  # type: ignore[attr-defined]
+    writer.finish()
+    assert 0 < sizes[len(sizes) // 2] < sizes[-1]  # drawn while rows were still coming
+    assert out.getvalue().decode().endswith("\n1999.0\nn · 4,000 rows\n")
