@@ -350,7 +350,7 @@ def _summarize(summary: Stats) -> Callable[[Processed], bytes]:
     """What a worker process sends back for ``--stats``: the summary of one block's numbers alone."""
 
     def block_summary(processed: Processed) -> bytes:
-        part = Stats(summary.function, threshold=summary.threshold, max_value=summary.max_value)
+        part = type(summary)(summary.function, threshold=summary.threshold, max_value=summary.max_value)
         part.add(processed)
         return part.dumps()
 

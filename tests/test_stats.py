@@ -121,3 +121,34 @@ def test_stats_columns_keep_their_width_when_numbers_fit() -> None:
         "  input        -0.25   12345.5   6172.62",
         "  output           0   12345.5   6172.75",
     ]
+
+
+def test_a_worker_summarises_its_block_as_the_main_process_would() -> None:
+    """What a worker process sends back for --stats merges into the same summary as the block's numbers
+    counted here; the worker's job must not fail (a failed job is quietly redone in the main process)."""
+    import io
+
+    from relu_cli import core
+    from relu_cli.app import _summarize
+    from relu_cli.choices import OnError
+    from relu_cli.pipeline import Processor, Tally
+    from relu_cli.readers import TextReader
+    from relu_cli.writers import TextWriter
+
+    data = b"".join(b"%r\n" % (i * 0.25 - 300) for i in range(3000)) + b"nan\ninf\n-inf\n"
+    reader = TextReader(io.BytesIO(data), "<stdin>", chunk_size=1 << 16)
+    batches = reader.batches()
+    next(batches)  # the first line comes alone
+    block = next(batches).block
+    assert reader.layout is not None and block is not None
+    processor = Processor(reader.layout, core.relu, columns=None, on_error=OnError.fail, tally=Tally())
+    writer = TextWriter(io.BytesIO(), reader.layout)  # type: ignore[arg-type]
+    result = processor.work(writer.render, _summarize(Stats("relu")))(processor.job(block, [0]))
+    assert result is not None
+    _, summary, rendered = result.split(b"\n", 2)
+    merged, counted = Stats("relu"), Stats("relu")
+    merged.merge(summary)
+    parsed = np.array([float(line) for line in block.data.split()])
+    counted.add(Processed("<stdin>", [], [], [], {0}, {0: (parsed, core.relu(parsed))}))
+    assert merged.blocks(["1"]) == counted.blocks(["1"])
+    assert rendered.split(b"\n")[:2] == [repr(float(core.relu(parsed[0]))).encode(), b"0.0"]
