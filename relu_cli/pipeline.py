@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from .choices import OnError
 from .errors import InputError, quoted
 from .numbers import format_floats, format_tokens, parse_cells, parse_number
-from .readers import CHUNK_SIZE, Batch, Block, Deferred, Layout, Piece, unquote
+from .readers import CHUNK_SIZE, Batch, Block, Deferred, Layout, Piece, unquote, unquote_bytes
 from .workers import Job, Workers
 
 #: Input this big is worth starting the worker processes for
@@ -107,9 +107,10 @@ class Columns:
     after row, ``width`` to a row, and the numbers of each transformed column."""
 
     width: int
-    raw: list[bytes]  # the fields as read (no quotes: a chunk in columns has none)
+    raw: list[bytes]  # the fields as read, quotes and all
     out: list[bytes]  # the same, each transformed cell replaced by its result's text
     results: dict[int, Computed]
+    quoted: bool = False  # whether a field holds quotes (none holds a line break)
 
     @property
     def rows(self) -> int:
@@ -117,6 +118,12 @@ class Columns:
 
     def column(self, index: int, fields: list[bytes] | None = None) -> list[bytes]:
         return (self.out if fields is None else fields)[index :: self.width]
+
+    def values(self, fields: list[bytes]) -> list[bytes]:
+        """``fields`` (of this chunk) as values: each quoted one unquoted."""
+        if not self.quoted:
+            return fields
+        return [unquote_bytes(field) for field in fields]
 
 
 class Processor:
@@ -211,11 +218,15 @@ class Processor:
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
         for column in chosen:
             cells = raw[column::width]
-            parsed = parse_cells(block.data if width == 1 else b"\n".join([*cells, b""]))
+            joined = block.data if width == 1 else b"\n".join([*cells, b""])
+            if block.quoted and b'"' in joined:  # the values of quoted cells
+                cells = [unquote_bytes(cell) for cell in cells]
+                joined = b"\n".join([*cells, b""])
+            parsed = parse_cells(joined)
             computed = self.function(parsed.values)
             tokens = format_tokens(computed)
             for index in parsed.missing.tolist():
-                tokens[index] = cells[index]
+                tokens[index] = raw[index * width + column]  # missing stays missing, as written
             out[column::width] = tokens
             if width == 1:
                 blank[parsed.missing] = True
@@ -230,7 +241,7 @@ class Processor:
                 )
             bad[parsed.bad] = True
             results[column] = Computed(parsed.values, computed, parsed.missing, parsed.bad)
-        return _Bulk(Columns(width, raw, out, results), lines, problems, blank, bad)
+        return _Bulk(Columns(width, raw, out, results, block.quoted), lines, problems, blank, bad)
 
     def work(
         self,
@@ -244,8 +255,10 @@ class Processor:
 
         def run(job: bytes) -> bytes | None:
             header, data = job.split(b"\n", 1)
-            first_line, delimiter, *chosen = header.split(b" ")
-            block = Block(data, self.layout.width, bytes.fromhex(delimiter.decode()), int(first_line))
+            first_line, delimiter, quoted, *chosen = header.split(b" ")
+            block = Block(
+                data, self.layout.width, bytes.fromhex(delimiter.decode()), int(first_line), quoted == b"1"
+            )
             bulk = self._bulk(block, [int(column) for column in chosen], self.layout.source)
             if bulk.problems and self.on_error is OnError.fail:
                 return None
@@ -262,7 +275,9 @@ class Processor:
     @staticmethod
     def job(block: Block, chosen: list[int]) -> bytes:
         """A block and its columns to transform, as bytes for a worker process."""
-        header = " ".join([str(block.first_line), block.delimiter.hex(), *map(str, chosen)]).encode()
+        header = " ".join(
+            [str(block.first_line), block.delimiter.hex(), str(int(block.quoted)), *map(str, chosen)]
+        ).encode()
         return b"".join((header, b"\n", block.data))
 
     def _plan(self, block: Block, *, decided: bool = False) -> dict[int, bool] | None:
@@ -382,7 +397,10 @@ class Processor:
             if len(places) > start:
                 spans[column] = (start, len(places))
         # a line break can only be in a quoted field, which is then no number: it stays bad as a NUL
-        parsed = parse_cells("".join([text.replace("\n", "\0") + "\n" for text in texts]).encode())
+        # (a lone surrogate from a JSON string is kept as its bytes, which are no number either)
+        parsed = parse_cells(
+            "".join([text.replace("\n", "\0") + "\n" for text in texts]).encode("utf-8", "surrogatepass")
+        )
         if parsed.bad.size and drops and not in_order:
             return None
         for index in parsed.bad.tolist():  # --on-error nan
@@ -542,6 +560,7 @@ class _Bulk:
                 list(compress(columns.raw, fields_kept)),
                 list(compress(columns.out, fields_kept)),
                 results,
+                columns.quoted,
             )
             lines = lines[keep]
         final = columns

@@ -221,21 +221,28 @@ class CsvWriter(Writer):
         columns = batch.columns
         if columns is None:
             return None
-        # results hold no delimiter: only a field as read may, having no quotes or line breaks in a chunk
-        plain = self.delimiter not in b"".join(columns.raw)
+        # results hold no delimiter or quote: only a field as read may (none holds a line break)
+        plain = not columns.quoted and self.delimiter not in b"".join(columns.raw)
         if self.layout.value_list and plain:  # input beside output
             return b"".join((b"\n".join(map(self.delimiter.join, zip(columns.raw, columns.out))), b"\n"))
         fields, width = columns.out, columns.width
         if self.layout.value_list:
             fields, width = interleaved(columns.raw, columns.out), 2
-        if plain:
-            return joined_rows(fields, width, self.delimiter)
-        buffer = io.StringIO()
-        rows = [fields[start : start + width] for start in range(0, len(fields), width)]
-        csv_writer(buffer, self.delimiter.decode()).writerows(
-            [field.decode() for field in row] for row in rows
-        )
-        return buffer.getvalue().encode()
+        if not plain:  # each column that needs it, field by field: its values, quoted where needed
+            fields = fields.copy()
+            for column in range(width):
+                cells = fields[column::width]
+                joined = b"".join(cells)
+                if b'"' in joined or self.delimiter in joined:
+                    fields[column::width] = [self._field(cell) for cell in columns.values(cells)]
+        return joined_rows(fields, width, self.delimiter)
+
+    def _field(self, value: bytes) -> bytes:
+        """A value as RFC 4180 writes it, as Python's csv module does: quoted when it holds the delimiter,
+        a quote or a line feed."""
+        if self.delimiter in value or b'"' in value or b"\n" in value:
+            return b'"' + value.replace(b'"', b'""') + b'"'
+        return value
 
     def write(self, batch: Processed) -> None:
         rendered = batch.rendered if batch.rendered is not None else self.render(batch)
@@ -329,7 +336,9 @@ class JsonWriter(Writer):
                 if column in columns.results:
                     tokens.append(format_tokens(columns.results[column].computed, json=True))
                 else:
-                    tokens.append(json_passthrough_tokens(columns.column(column, columns.raw)))
+                    tokens.append(
+                        json_passthrough_tokens(columns.values(columns.column(column, columns.raw)))
+                    )
             keys = [field_name(self.layout, column) for column in range(columns.width)]
         separator = "\n" if self.lines else ",\n"
         labels = [("{" if i == 0 else ", ") + json_string(key) + ": " for i, key in enumerate(keys)]
@@ -428,7 +437,7 @@ class TableWriter(Writer):
         self.columns |= transformed
         width = columns.width
         for row in wanted:
-            fields = columns.out[row * width : (row + 1) * width]
+            fields = columns.values(columns.out[row * width : (row + 1) * width])
             self._keep([field.decode() for field in fields], transformed)
 
     def _names(self, rows: list[tuple[list[str], set[int]]]) -> tuple[list[str], set[int]]:

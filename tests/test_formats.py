@@ -8,6 +8,7 @@ process and with worker processes, which must give the same bytes.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import random
@@ -77,6 +78,33 @@ def reference(rows: list[list[str]], fmt: str, function: Callable[[float], float
     return "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
 
 
+# labels as written in the input (quoted or not) and the values they hold
+QUOTED_LABELS = {
+    '"a, b"': "a, b", '"say ""hi"""': 'say "hi"', '""': "", '"x"': "x", "plain": "plain", '"1,5"': "1,5",
+    '"-2"': "-2", '"tab\tin"': "tab\tin", "é": "é",
+}  # fmt: skip
+
+
+def quoted_reference(rows: list[list[str]], fmt: str, function: Callable[[float], float]) -> str:
+    """:func:`reference` for rows whose label is written as in :data:`QUOTED_LABELS`: text output keeps
+    it as written; csv and tsv write its value as Python's csv module quotes it, and JSON its value."""
+    if fmt == "text":
+        return reference(rows, "text", function)
+    values = [[i, x, QUOTED_LABELS[label], y] for i, x, label, y in rows]
+    if fmt in ("json", "ndjson"):
+        return reference(values, fmt, function)
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerow(NAMES)
+    for i, x, label, y in values:
+        _, x_out, _, y_out = reference([[i, x, "", y]], "text", function).splitlines()[1].split(",")
+        writer.writerow([i, x_out, label, y_out])
+    return buffer.getvalue()
+
+
 def csv_input(rows: list[list[str]]) -> str:
     return ",".join(NAMES) + "\n" + "".join(",".join(row) + "\n" for row in rows)
 
@@ -94,6 +122,26 @@ def test_every_format_equals_the_reference_on_odd_cells(name: str, seed: int, co
     result = CliRunner().invoke(app, [*args, "-c", "x,y", "--format", fmt], csv_input(rows))
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == reference(rows, fmt, function)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), count=st.integers(1, 300), fmt=st.sampled_from(FORMATS))
+def test_quoted_fields_in_every_format_equal_the_reference(seed: int, count: int, fmt: str) -> None:
+    rng = random.Random(seed)
+    rows = [[str(i), cell(rng), rng.choice(list(QUOTED_LABELS)), cell(rng)] for i in range(count)]
+    result = CliRunner().invoke(app, ["relu", "-c", "x,y", "--format", fmt], csv_input(rows))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == quoted_reference(rows, fmt, FUNCTIONS["relu"][1])
+
+
+def test_quoted_fields_take_the_bulk_path() -> None:
+    from relu_cli.readers import TextReader
+
+    data = "id,label,x\n" + "".join(f'{i},"a, ""{i}""",{i - 50}\n' for i in range(100))
+    reader = TextReader(io.BytesIO(data.encode()), "<stdin>")
+    batches = list(reader.batches())
+    assert batches[-1].block is not None and batches[-1].block.quoted
+    assert batches[-1].block.fields()[:3] == [b"0", b'"a, ""0"""', b"-50"]
 
 
 @pytest.fixture(scope="module")

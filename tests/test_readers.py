@@ -463,7 +463,9 @@ def test_a_long_run_of_nul_bytes_is_binary_data_read_in_bounded_memory(options: 
     reader = TextReader(io.BufferedReader(Zeros()), "zeros", chunk_size=4096, **options)  # type: ignore[arg-type]
     with pytest.raises(InputError) as caught:
         list(reader.batches())
-    assert str(caught.value).startswith("zeros:1: binary data: NUL bytes and no line end in ")
+    # binary at its first line, by whichever check sees it first: the NULs of the first record, or a
+    # record too long to hold that holds NULs
+    assert str(caught.value).startswith("zeros:1: binary data")
     assert Zeros.read_so_far < 4 * 4096, "no more than a chunk or so was read"
 
 
