@@ -211,36 +211,71 @@ class Processor:
         raw = block.fields()
         rows = len(raw) // width
         lines = np.arange(block.first_line, block.first_line + rows)
-        out = raw.copy()
-        results: dict[int, Computed] = {}
         problems: list[InputError] = []
         blank = np.zeros(rows, dtype=bool)  # blank lines of a single column: no records
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
-        for column in chosen:
-            cells = raw[column::width]
-            joined = block.data if width == 1 else b"\n".join([*cells, b""])
-            if block.quoted and b'"' in joined:  # the values of quoted cells
-                cells = [unquote_bytes(cell) for cell in cells]
-                joined = b"\n".join([*cells, b""])
-            parsed = parse_cells(joined)
-            computed = self.function(parsed.values)
-            tokens = format_tokens(computed)
-            for index in parsed.missing.tolist():
-                tokens[index] = raw[index * width + column]  # missing stays missing, as written
-            out[column::width] = tokens
-            if width == 1:
-                blank[parsed.missing] = True
-            for index in parsed.bad.tolist():
-                problems.append(
-                    InputError(
-                        f"{quoted(cells[index].decode())} is not a number",
-                        source=source,
-                        line=int(lines[index]),
-                        column=column + 1,
-                    )
+        # the cells of every chosen column in one run, parsed and computed at once however many columns
+        # there are: row after row when all are chosen, else column after column
+        everything = len(chosen) == width
+        if everything:
+            cells = raw
+        else:
+            cells = []
+            for column in chosen:
+                cells += raw[column::width]
+        joined = block.data if width == 1 else b"\n".join([*cells, b""])
+        if block.quoted and b'"' in joined:  # the values of quoted cells
+            cells = [unquote_bytes(cell) for cell in cells]
+            joined = b"\n".join([*cells, b""])
+        parsed = parse_cells(joined)
+        computed = self.function(parsed.values)
+        tokens = format_tokens(computed)
+
+        def place(index: int) -> tuple[int, int]:  # (row, column) of a cell of the run
+            if everything:
+                return divmod(index, width)
+            return index % rows, chosen[index // rows]
+
+        missing: dict[int, list[int]] = {column: [] for column in chosen}
+        for index in parsed.missing.tolist():
+            row, column = place(index)
+            tokens[index] = raw[row * width + column]  # missing stays missing, as written
+            missing[column].append(row)
+            blank[row] |= width == 1
+        failed: dict[int, list[int]] = {column: [] for column in chosen}
+        for index in parsed.bad.tolist():
+            row, column = place(index)
+            problems.append(
+                InputError(
+                    f"{quoted(cells[index].decode())} is not a number",
+                    source=source,
+                    line=int(lines[row]),
+                    column=column + 1,
                 )
-            bad[parsed.bad] = True
-            results[column] = Computed(parsed.values, computed, parsed.missing, parsed.bad)
+            )
+            failed[column].append(row)
+            bad[row] = True
+        if everything:
+            out = tokens
+            read, done = parsed.values.reshape(rows, width), computed.reshape(rows, width)
+            columns_of = {column: (read[:, column], done[:, column]) for column in chosen}
+        else:
+            out = raw.copy()
+            columns_of = {}
+            for k, column in enumerate(chosen):
+                out[column::width] = tokens[k * rows : (k + 1) * rows]
+                columns_of[column] = (
+                    parsed.values[k * rows : (k + 1) * rows],
+                    computed[k * rows : (k + 1) * rows],
+                )
+        results = {
+            column: Computed(
+                *columns_of[column],
+                np.array(missing[column], dtype=np.intp),
+                np.array(failed[column], dtype=np.intp),
+            )
+            for column in chosen
+        }
         return _Bulk(Columns(width, raw, out, results, block.quoted), lines, problems, blank, bad)
 
     def work(
@@ -540,6 +575,9 @@ class _Bulk:
         columns, lines = self.columns, self.lines
         arrays = {}
         for column, result in columns.results.items():
+            if not result.missing.size and not drop.any():
+                arrays[column] = (result.read, result.computed)
+                continue
             present = ~drop
             present[result.missing] = False
             arrays[column] = (result.read[present], result.computed[present])
