@@ -268,8 +268,9 @@ def _run(request: Request, env: Environment) -> int:
                 reader = readers.TextReader(
                     stream,
                     source,
-                    delimiter=explicit if delimiter is not None else by_name,
-                    detect_delimiter=delimiter is None and by_name is None,
+                    delimiter=explicit,
+                    detect_delimiter=delimiter is None,
+                    named_delimiter=by_name,
                     header=request.header,
                     cut_long_records=request.columns is None,
                 )

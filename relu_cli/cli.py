@@ -440,8 +440,9 @@ DelimiterOpt = Annotated[
         "-d",
         metavar="CHAR",
         parser=_parse_delimiter,
-        help="Field delimiter (',' ';' tab whitespace ...). Default: .csv comma, .tsv tab, else detected "
-        "from the first line: tab, comma, semicolon, runs of whitespace.",
+        help="Field delimiter (',' ';' tab whitespace ...). Default: .csv comma, .tsv tab (unless the "
+        "first line has none but another), else detected from the first line: tab, comma, semicolon, runs "
+        "of whitespace.",
         show_default=False,
     ),
 ]
@@ -449,7 +450,8 @@ HeaderOpt = Annotated[
     bool | None,
     typer.Option(
         "--header/--no-header",
-        help="Whether the first record names the columns. Default: yes when a field of it is not a number.",
+        help="Whether the first record names the columns. Default: yes when a field of it is text and none "
+        "is a number (cat -1 and id,2021 are data).",
         show_default=False,
     ),
 ]

@@ -91,12 +91,22 @@ def plain_lines(data: bytes, delimiter: bytes, width: int) -> bool:
     return len(separators) % width == 0 and bool((separators.reshape(-1, width) == expected).all())
 
 
-def sniff_delimiter(first_record: str) -> str | None:
-    """Tab, else comma, else semicolon, else runs of whitespace: the first that the record contains."""
+def sniff_delimiter(first_record: str, named: str | None = None) -> str | None:
+    """Tab, else comma, else semicolon, else runs of whitespace: the first that the record contains.
+
+    With ``named``, the delimiter a file's name implies (:func:`delimiter_for_path`): that one, unless the
+    record does not contain it and does contain another of the three (a ``.csv`` that Excel in a European
+    locale wrote with semicolons); a record with none of them is one field, as the name says.
+
+    >>> sniff_delimiter("a;b", ","), sniff_delimiter("a,b;c", ","), sniff_delimiter("a b", ",")
+    (';', ',', ',')
+    """
+    if named is not None and named in first_record:
+        return named
     for candidate in ("\t", ",", ";"):
         if candidate in first_record:
             return candidate
-    return WHITESPACE
+    return WHITESPACE if named is None else named
 
 
 def delimiter_for_path(path: str) -> str | None:
@@ -110,8 +120,15 @@ def delimiter_for_path(path: str) -> str | None:
 
 
 def is_header(fields: list[str]) -> bool:
-    """A first record is a header when any of its fields is non-empty and not a number."""
-    return any(value.strip(BLANKS) and parse_number(value) is None for value in map(unquote, fields))
+    """A first record is a header when a field of it is non-empty and not a number, and none is a
+    number: a record with a number in it is data (as csvkit's sniffer and awk take it), so ``cat -1`` is
+    a record and ``id,2021`` too (``--header`` says otherwise).
+
+    >>> is_header(["x", "y"]), is_header(["cat", "-1"]), is_header(["1", "2"]), is_header(["x", ""])
+    (True, False, False, True)
+    """
+    values = [value for value in map(unquote, fields) if value.strip(BLANKS)]
+    return bool(values) and all(parse_number(value) is None for value in values)
 
 
 def column_names(header: list[str] | None, width: int) -> list[str]:
@@ -308,7 +325,8 @@ class TextReader:
     """Records from a byte stream of delimited text.
 
     ``delimiter`` and ``header`` of None mean: detect them from the first record. After the first batch
-    has been produced, :attr:`layout` describes the input.
+    has been produced, :attr:`layout` describes the input. ``named_delimiter``, the delimiter the file's
+    name implies, is used unless the first record says otherwise (:func:`sniff_delimiter`).
 
     With ``cut_long_records``, a headerless record that grows beyond ``chunk_size`` with no line end in
     sight comes in pieces, so that memory stays bounded however long a line is (see :meth:`_cut_at`).
@@ -321,6 +339,7 @@ class TextReader:
         *,
         delimiter: str | None = None,
         detect_delimiter: bool = True,
+        named_delimiter: str | None = None,
         header: bool | None = None,
         chunk_size: int = CHUNK_SIZE,
         cut_long_records: bool = False,
@@ -329,6 +348,7 @@ class TextReader:
         self.source = source
         self.delimiter = delimiter
         self.detect_delimiter = detect_delimiter
+        self.named_delimiter = named_delimiter
         self.header = header
         self.chunk_size = chunk_size
         self.cut_long_records = cut_long_records
@@ -434,7 +454,7 @@ class TextReader:
         """The delimiter for the first record, as :meth:`_make_layout` would decide it."""
         if self.delimiter is not None or not self.detect_delimiter:
             return self.delimiter
-        return next((c for c in ("\t", ",", ";") if c.encode() in data), WHITESPACE)
+        return sniff_delimiter(data.decode(errors="replace"), self.named_delimiter)
 
     def _piece(self, data: bytes) -> Batch:
         """A batch of one row: the fields of a piece of a long record (the last piece ends in a line feed)."""
@@ -575,7 +595,7 @@ class TextReader:
     def _make_layout(self, first: str) -> Layout:
         delimiter = self.delimiter
         if delimiter is None and self.detect_delimiter:
-            delimiter = sniff_delimiter(first)
+            delimiter = sniff_delimiter(first, self.named_delimiter)
         fields = split_record(first, delimiter)
         has_header = is_header(fields) if self.header is None else self.header
         header = fields if has_header else None

@@ -365,7 +365,7 @@ def test_tab_delimiter_may_be_given_by_name(name: str) -> None:
 
 
 def test_whitespace_delimiter_splits_runs_of_blanks() -> None:
-    assert ok("relu", "-d", "whitespace", input="x,1  -2\n") == "x,1 -2\n"
+    assert ok("relu", "-d", "whitespace", input="x,1  -2\n") == "x,1 0.0\n"
     assert ok("relu", "-d", "whitespace", "--no-header", input="1,x  -2\n") == "1,x 0.0\n"
 
 
@@ -400,7 +400,7 @@ def test_no_header_option_reads_the_first_line_as_data() -> None:
 
 
 def test_header_is_detected_when_a_field_is_not_a_number() -> None:
-    assert ok("relu", input="x,2\n-3,4\n") == "x,2\n0.0,4.0\n"
+    assert ok("relu", input="x,y\n-3,4\n") == "x,y\n0.0,4.0\n"
     assert ok("relu", input="1,2\n-3,4\n") == "1.0,2.0\n0.0,4.0\n"
 
 
@@ -877,3 +877,21 @@ def test_on_error_nan_names_the_first_problem_of_each_kind() -> None:
         "relu-cli: warning: skipped 1 bad record(s); first: <stdin>:3: expected 2 fields, found 1\n"
         "relu-cli: warning: replaced 1 bad value(s) with nan; first: <stdin>:4:2: 'abc' is not a number\n"
     )
+
+
+def test_a_first_record_with_a_number_in_it_is_data_unless_header_says_otherwise() -> None:
+    assert ok("relu", input="cat -1\ndog 2\n") == "cat 0.0\ndog 2.0\n"
+    assert ok("relu", input="id,2021\n1,-5\n") == "id,2021.0\n1,0.0\n"
+    assert ok("relu", "--header", input="id,2021\n1,-5\n") == "id,2021\n1.0,0.0\n"
+
+
+def test_a_named_delimiter_absent_from_the_first_record_gives_way_to_the_one_in_it(tmp_path: Path) -> None:
+    (tmp_path / "semi.csv").write_text("a;b\n1;-2\n")
+    (tmp_path / "tabs.csv").write_text("a\tb\n1\t-2\n")
+    (tmp_path / "one.csv").write_text("a b\n-1\n")
+    (tmp_path / "both.csv").write_text("a,b;c\n1,-2;3\n")
+    assert ok("relu", "-f", str(tmp_path / "semi.csv")) == "a;b\n1.0;0.0\n"
+    assert ok("relu", "-f", str(tmp_path / "tabs.csv")) == "a\tb\n1.0\t0.0\n"
+    assert ok("relu", "-f", str(tmp_path / "one.csv")) == "a b\n0.0\n"
+    assert ok("relu", "-f", str(tmp_path / "both.csv"), "-c", "1") == "a,b;c\n1.0,-2;3\n"
+    assert ok("relu", "-n", "-f", str(tmp_path / "semi.csv")) == "  1: a\n  2: b\n"

@@ -233,3 +233,17 @@ def test_gnu_parallel_recipe_for_csv_keeps_one_header(tmp_path: Path) -> None:
     assert single.returncode == parallel.returncode == 0, parallel.stderr
     assert parallel.stdout == single.stdout
     assert parallel.stdout.count("id,x,label") == 1
+
+
+# ------------------------------------------------------- no silent no-ops: what a user's first try meets
+
+
+def test_a_csv_file_written_with_semicolons_is_split_at_them(tmp_path: Path) -> None:
+    (tmp_path / "semi.csv").write_text("a;b\n1;-2\n")
+    result = shell("relu-cli relu -f semi.csv", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "a;b\n1.0;0.0\n", "")
+
+
+def test_a_first_record_with_a_number_in_it_is_data() -> None:
+    result = shell("printf 'cat -1\\ndog 2\\n' | relu-cli relu")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "cat 0.0\ndog 2.0\n", "")
