@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import BinaryIO, TypeVar, overload
 
 from .errors import InputError, UsageError, quoted
-from .numbers import BLANKS, parse_number
+from .numbers import BLANKS, NULL_VALUES, is_missing, parse_number
 
 WHITESPACE = None  # the delimiter value meaning "runs of spaces and tabs", as awk splits by default
 CHUNK_SIZE = 1 << 19  # 512 KiB: measured faster than 1 MiB (fewer page faults) and than 256 KiB
@@ -119,15 +119,18 @@ def delimiter_for_path(path: str) -> str | None:
     return None
 
 
-def is_header(fields: list[str]) -> bool:
-    """A first record is a header when a field of it is non-empty and not a number, and none is a
-    number: a record with a number in it is data (as csvkit's sniffer and awk take it), so ``cat -1`` is
-    a record and ``id,2021`` too (``--header`` says otherwise).
+def is_header(fields: list[str], nulls: Collection[str] = NULL_VALUES) -> bool:
+    """A first record is a header when a field of it is text (not missing, see
+    :func:`~relu_cli.numbers.is_missing`, and not a number) and none is a number: a record with a number
+    in it is data (as csvkit's sniffer and awk take it), so ``cat -1`` is a record and ``id,2021`` too
+    (``--header`` says otherwise), and so is a lone ``NA``.
 
     >>> is_header(["x", "y"]), is_header(["cat", "-1"]), is_header(["1", "2"]), is_header(["x", ""])
     (True, False, False, True)
+    >>> is_header(["NA"]), is_header(["NA"], ())
+    (False, True)
     """
-    values = [value for value in map(unquote, fields) if value.strip(BLANKS)]
+    values = [value for value in map(unquote, fields) if not is_missing(value, nulls)]
     return bool(values) and all(parse_number(value) is None for value in values)
 
 
@@ -341,6 +344,7 @@ class TextReader:
         detect_delimiter: bool = True,
         named_delimiter: str | None = None,
         header: bool | None = None,
+        nulls: Collection[str] = NULL_VALUES,
         chunk_size: int = CHUNK_SIZE,
         cut_long_records: bool = False,
     ) -> None:
@@ -350,6 +354,7 @@ class TextReader:
         self.detect_delimiter = detect_delimiter
         self.named_delimiter = named_delimiter
         self.header = header
+        self.nulls = nulls
         self.chunk_size = chunk_size
         self.cut_long_records = cut_long_records
         self.layout: Layout | None = None
@@ -444,7 +449,7 @@ class TextReader:
             return -1, -1
         if layout is None:
             fields = split_record(self._decode(data[:at]), delimiter)
-            if self.header or (self.header is None and is_header(fields)):
+            if self.header or (self.header is None and is_header(fields, self.nulls)):
                 self.cut_long_records = False  # a header is held whole, and so is every record after it
                 return -1, -1
             self.layout = Layout(self.source, delimiter, None, ["1"], value_list=True)
@@ -597,7 +602,7 @@ class TextReader:
         if delimiter is None and self.detect_delimiter:
             delimiter = sniff_delimiter(first, self.named_delimiter)
         fields = split_record(first, delimiter)
-        has_header = is_header(fields) if self.header is None else self.header
+        has_header = is_header(fields, self.nulls) if self.header is None else self.header
         header = fields if has_header else None
         names = column_names(header, len(fields))
         return Layout(self.source, delimiter, header, names, value_list=header is None and len(fields) == 1)

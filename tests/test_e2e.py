@@ -247,3 +247,15 @@ def test_a_csv_file_written_with_semicolons_is_split_at_them(tmp_path: Path) -> 
 def test_a_first_record_with_a_number_in_it_is_data() -> None:
     result = shell("printf 'cat -1\\ndog 2\\n' | relu-cli relu")
     assert (result.returncode, result.stdout, result.stderr) == (0, "cat 0.0\ndog 2.0\n", "")
+
+
+def test_a_null_spelling_is_passed_through_as_a_missing_value() -> None:
+    result = shell("printf 'x\\nNA\\n-2\\n' | relu-cli relu --stats")
+    assert (result.returncode, result.stdout) == (0, "x\nNA\n0.0\n")
+    assert result.stderr.startswith("relu-cli: stats: column x: 1 value, 1 missing\n")
+
+
+def test_nothing_transformed_says_so_on_stderr_and_exits_0() -> None:
+    result = shell("printf 'name\\nfoo\\n' | relu-cli relu")
+    assert (result.returncode, result.stdout) == (0, "name\nfoo\n")
+    assert result.stderr == "relu-cli: warning: no numeric column found; choose one with -c\n"
