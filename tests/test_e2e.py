@@ -259,3 +259,14 @@ def test_nothing_transformed_says_so_on_stderr_and_exits_0() -> None:
     result = shell("printf 'name\\nfoo\\n' | relu-cli relu")
     assert (result.returncode, result.stdout) == (0, "name\nfoo\n")
     assert result.stderr == "relu-cli: warning: no numeric column found; choose one with -c\n"
+
+
+def test_null_spellings_are_missing_in_worker_processes_too(tmp_path: Path) -> None:
+    data = tmp_path / "big.csv"
+    data.write_text("a,b\n" + "".join(f"{-i},{'NA' if i % 7 else -i}\n" for i in range(60_000)))
+    one = shell(f"relu-cli relu -f {data} -j 1 --stats")
+    three = shell(f"relu-cli relu -f {data} -j 3 --stats")
+    assert one.returncode == three.returncode == 0
+    assert (one.stdout, one.stderr) == (three.stdout, three.stderr)
+    assert one.stdout.count(",NA\n") == 60_000 - len(range(0, 60_000, 7))
+    assert "column b: 8,572 values, 51,428 missing" in one.stderr
