@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO, NamedTuple, TextIO
 
 from .choices import Color, Mode, OnError, OutputFormat
 from .errors import ExitCode, ReluCliError, UsageError
+from .numbers import NULL_VALUES
 
 if TYPE_CHECKING:
     from .pipeline import Processed
@@ -159,6 +160,7 @@ class Request(NamedTuple):
     color: Color = Color.auto
     names: bool = False  # list the input's columns instead of transforming
     jobs: int | None = None  # processes, the main one included; None: one per core
+    nulls: frozenset[str] = frozenset(NULL_VALUES)  # spellings of a missing value besides an empty cell
 
 
 def _open_inputs(request: Request, env: Environment, stack: ExitStack) -> Iterator[tuple[str, BinaryIO]]:
@@ -247,6 +249,7 @@ def _run(request: Request, env: Environment) -> int:
     processor: pipeline.Processor | None = None
     workers: Workers | None = None
     first_layout: Layout | None = None
+    records = False  # whether any record was read (and so could have been transformed)
 
     def sources(stack: ExitStack) -> Iterator[tuple[Layout, Iterator[Batch], Callable[[], bool]]]:
         """Each input's layout, its batches, and whether more of it can be read without waiting."""
@@ -268,9 +271,11 @@ def _run(request: Request, env: Environment) -> int:
                 reader = readers.TextReader(
                     stream,
                     source,
-                    delimiter=explicit if delimiter is not None else by_name,
-                    detect_delimiter=delimiter is None and by_name is None,
+                    delimiter=explicit,
+                    detect_delimiter=delimiter is None,
+                    named_delimiter=by_name,
                     header=request.header,
+                    nulls=request.nulls,
                     cut_long_records=request.columns is None,
                 )
             batches = reader.batches()
@@ -310,6 +315,7 @@ def _run(request: Request, env: Environment) -> int:
                         columns=columns,
                         on_error=request.on_error,
                         tally=tally,
+                        nulls=request.nulls,
                     )
                     # the bulk work of large inputs in worker processes; not with --stats, which needs
                     # the numbers read and computed, not just the text
@@ -323,6 +329,7 @@ def _run(request: Request, env: Environment) -> int:
                     readers.check_same_layout(first_layout, layout)
                 assert processor is not None and writer is not None and workers is not None
                 for processed in processor.run(batches, workers, ready=ready):
+                    records = records or bool(processed.lines) or bool(processed.rendered)
                     writer.write(processed)
                     if request.stats:
                         summary.add(processed)
@@ -342,6 +349,11 @@ def _run(request: Request, env: Environment) -> int:
         named = first_layout is not None and first_layout.header is not None
         for block in summary.blocks(names, named=named):
             report(env.stderr, block, kind="stats")
+    if records and processor is not None and not any(processor.numeric.values()):
+        # every column passed through untouched: say so, rather than exit 0 as if all were well
+        report(
+            env.stderr, "no numeric column found; choose one with -c", kind="warning", color=env.stderr_color
+        )
     _report_tally(env, tally)
     return ExitCode.OK
 

@@ -372,6 +372,23 @@ def _parse_delimiter(text: str) -> str:
     return delimiter
 
 
+def _null_spellings(text: str) -> frozenset[str]:
+    """``--null-values``: the comma-separated spellings of a missing value (blanks around each dropped);
+    ``''`` gives none. A number cannot be one: it would be read as a number before it is looked up."""
+    from .numbers import parse_number
+
+    spellings = frozenset(item.strip(" \t") for item in text.split(",")) - {""}
+    numbers = sorted(item for item in spellings if parse_number(item) is not None)
+    if numbers:
+        raise typer.BadParameter(f"{numbers[0]!r} is a number, not a spelling of a missing value")
+    return spellings
+
+
+def _parse_null_values(text: str) -> str:
+    _null_spellings(text)
+    return text
+
+
 def _svg_name(text: str) -> str:
     """``plot --output``: the name of an SVG file, the one kind of picture plot writes."""
     if not text.lower().endswith(".svg"):
@@ -440,8 +457,9 @@ DelimiterOpt = Annotated[
         "-d",
         metavar="CHAR",
         parser=_parse_delimiter,
-        help="Field delimiter (',' ';' tab whitespace ...). Default: .csv comma, .tsv tab, else detected "
-        "from the first line: tab, comma, semicolon, runs of whitespace.",
+        help="Field delimiter (',' ';' tab whitespace ...). Default: .csv comma, .tsv tab (unless the "
+        "first line has none but another), else detected from the first line: tab, comma, semicolon, runs "
+        "of whitespace.",
         show_default=False,
     ),
 ]
@@ -449,8 +467,20 @@ HeaderOpt = Annotated[
     bool | None,
     typer.Option(
         "--header/--no-header",
-        help="Whether the first record names the columns. Default: yes when a field of it is not a number.",
+        help="Whether the first record names the columns. Default: yes when a field of it is text and none "
+        "is a number (cat -1 and id,2021 are data).",
         show_default=False,
+    ),
+]
+NullValuesOpt = Annotated[
+    str,
+    typer.Option(
+        "--null-values",
+        metavar="LIST",
+        parser=_parse_null_values,
+        help="Comma-separated spellings of a missing value, besides an empty cell: passed through as "
+        "written (null in JSON), counted as missing by --stats, and skipped when a column's first value "
+        "decides whether it is numeric. '' for none.",
     ),
 ]
 FormatOpt = Annotated[
@@ -573,6 +603,7 @@ class TransformOptions(NamedTuple):
     columns: ColumnsOpt = None
     delimiter: DelimiterOpt = None
     header: HeaderOpt = None
+    null_values: NullValuesOpt = "NA,N/A,null,NULL,None,-"  # numbers.NULL_VALUES
     output_format: FormatOpt = OutputFormat.auto
     on_error: OnErrorOpt = OnError.fail
     max_rows: MaxRowsOpt = None
@@ -605,6 +636,7 @@ class TransformOptions(NamedTuple):
             color=self.color,
             names=self.names,
             jobs=self.jobs,
+            nulls=_null_spellings(self.null_values),
         )
 
 

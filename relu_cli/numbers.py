@@ -10,6 +10,7 @@ with their count, not with the column's length: one odd cell never sends a whole
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,9 @@ JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 #: The blank characters around a value; a cell of only these is a missing value.
 BLANKS = " \t"
 _BLANK_BYTES = BLANKS.encode()
+#: The other spellings of a missing value, as csvkit and pandas read them by default (``--null-values``
+#: changes them); an empty or blank cell is always missing.
+NULL_VALUES = ("NA", "N/A", "null", "NULL", "None", "-")
 
 
 def parse_number(text: str) -> float | None:
@@ -40,9 +44,15 @@ def parse_number(text: str) -> float | None:
     return float(stripped) if NUMBER.fullmatch(stripped) else None
 
 
-def is_missing(text: str) -> bool:
-    """Whether a cell holds no value: empty, or blanks only."""
-    return not text.strip(BLANKS)
+def is_missing(text: str, nulls: Collection[str] = NULL_VALUES) -> bool:
+    """Whether a cell holds no value: empty, blanks only, or one of ``nulls`` (blanks around it allowed).
+    None of ``nulls`` may be a number (the option that sets them says so).
+
+    >>> is_missing(" "), is_missing(" NA "), is_missing("NA", ()), is_missing("na")
+    (True, True, False, False)
+    """
+    stripped = text.strip(BLANKS)
+    return not stripped or stripped in nulls
 
 
 def format_floats(values: NDArray[np.float64]) -> list[str]:
@@ -55,7 +65,7 @@ class Parsed:
     """A column of cells, parsed: ``values`` has one float a cell, NaN where a cell is missing or bad."""
 
     values: NDArray[np.float64]
-    missing: NDArray[np.intp]  # indexes of empty or blank cells, ascending
+    missing: NDArray[np.intp]  # indexes of missing cells (is_missing), ascending
     bad: NDArray[np.intp]  # indexes of cells that are not numbers, ascending
 
 
@@ -172,14 +182,15 @@ def _loads_around(document: bytearray, odd: list[int]) -> list[float | int]:
         start = after
 
 
-def parse_cells(cells: bytes) -> Parsed:
+def parse_cells(cells: bytes, nulls: Collection[str] = NULL_VALUES) -> Parsed:
     """Parse a column in bulk (its cells, each followed by a line feed): each cell a value, a missing
-    value (empty or blank), or bad.
+    value (:func:`is_missing` with ``nulls``), or bad. A null spelling is no number, so it is among the
+    odd cells that are looked at one by one.
 
-    >>> parsed = parse_cells(b"1\\n\\nnan\\n+2\\nx\\n-0\\n1e-05\\n.5\\n")
+    >>> parsed = parse_cells(b"1\\n\\nnan\\n+2\\nx\\n-0\\n1e-05\\n.5\\nNA\\n-\\n")
     >>> parsed.values.tolist()[:2], parsed.missing.tolist(), parsed.bad.tolist()
-    ([1.0, nan], [1], [4])
-    >>> parsed.values.tolist()[2:4], parsed.values.tolist()[5:]
+    ([1.0, nan], [1, 8, 9], [4])
+    >>> parsed.values.tolist()[2:4], parsed.values.tolist()[5:8]
     ([nan, 2.0], [-0.0, 1e-05, 0.5])
     """
     import numpy as np
@@ -209,7 +220,7 @@ def parse_cells(cells: bytes) -> Parsed:
             values[index] = value
             continue
         values[index] = np.nan
-        (missing if is_missing(text) else bad).append(index)
+        (missing if is_missing(text, nulls) else bad).append(index)
     return Parsed(values, np.array(missing, dtype=np.intp), np.array(bad, dtype=np.intp))
 
 

@@ -53,8 +53,9 @@ def first_record_names(
     reader = TextReader(  # as a command reads it
         io.BytesIO(data),
         path,
-        delimiter=explicit if delimiter is not None else by_name,
-        detect_delimiter=delimiter is None and by_name is None,
+        delimiter=explicit,
+        detect_delimiter=delimiter is None,
+        named_delimiter=by_name,
         header=header,
     )
     next(reader.batches(), None)  # the first batch decides the layout

@@ -16,7 +16,7 @@ every decision is the main process's (:meth:`Processor.run`).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 
@@ -25,10 +25,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
 from .errors import InputError, quoted
-from .numbers import format_floats, format_tokens, parse_cells, parse_number
-from .readers import CHUNK_SIZE, Batch, Block, Deferred, Layout, Piece, unquote, unquote_bytes
+from .numbers import BLANKS, NULL_VALUES, format_floats, format_tokens, is_missing, parse_cells, parse_number
+from .readers import CHUNK_SIZE, Batch, Block, Deferred, JsonField, Layout, Piece, unquote, unquote_bytes
 from .workers import Job, Workers
 
+_BLANK_BYTES = BLANKS.encode()
 #: Input this big is worth starting the worker processes for
 BIG_INPUT = CHUNK_SIZE // 2
 
@@ -79,6 +80,7 @@ class Processed:
     transformed: set[int] = field(default_factory=set)  # 0-based indexes of transformed columns
     # per transformed column, the numbers read and computed (missing cells left out), for summaries
     arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
+    missing: dict[int, int] = field(default_factory=dict)  # per transformed column, its missing cells
     block: Block | None = None  # the outputs as text in the input's layout, when they came from a block
     columns: Columns | None = None  # the outputs in bulk, when they came from a block
     rendered: bytes | None = None  # the outputs as the writer writes them, from a worker process
@@ -97,7 +99,7 @@ class Computed:
 
     read: NDArray[np.float64]
     computed: NDArray[np.float64]
-    missing: NDArray[np.intp]  # row indexes of empty or blank cells, passed through as they are
+    missing: NDArray[np.intp]  # row indexes of missing cells (is_missing), passed through as they are
     bad: NDArray[np.intp]  # row indexes of bad values that --on-error nan replaced
 
 
@@ -129,9 +131,12 @@ class Columns:
 class Processor:
     """Applies ``function`` to the chosen columns of a stream of batches.
 
-    ``columns`` of None means: every column whose first non-empty value is a number, and always the column
-    of a value list (a headerless single column is a list of numbers). A record whose field
+    ``columns`` of None means: every column whose first non-missing value is a number, and always the
+    column of a value list (a headerless single column is a list of numbers). A record whose field
     count differs from the layout's is malformed when the input has a header or columns were chosen.
+
+    A missing value — empty, blank, or one of ``nulls`` (:func:`~relu_cli.numbers.is_missing`) — passes
+    through as written, in bulk and record by record alike; JSON output writes it ``null``.
 
     The fields of a piece of a long record (:class:`~relu_cli.readers.Piece`) are all values, as in a
     value list: no column is decided from them, so nothing is kept per column however wide the record.
@@ -145,8 +150,10 @@ class Processor:
         columns: list[int] | None,
         on_error: OnError,
         tally: Tally,
+        nulls: Collection[str] = NULL_VALUES,
     ) -> None:
         self.layout = layout
+        self.nulls = frozenset(nulls)
         self.function = function
         self.on_error = on_error
         self.tally = tally
@@ -166,9 +173,9 @@ class Processor:
             tally.note(problem, replaced=self.on_error is OnError.nan and problem.column is not None)
 
     def _is_numeric(self, column: int, text: str) -> bool:
-        """Whether ``column`` is transformed; decided by its first non-empty value unless chosen."""
+        """Whether ``column`` is transformed; decided by its first non-missing value unless chosen."""
         known = self.numeric.get(column)
-        if known is None and not self.fixed_columns and text.strip(" \t"):
+        if known is None and not self.fixed_columns and not is_missing(text, self.nulls):
             known = self.numeric[column] = parse_number(text) is not None
         return bool(known)
 
@@ -227,7 +234,7 @@ class Processor:
         if block.quoted and b'"' in joined:  # the values of quoted cells
             cells = [unquote_bytes(cell) for cell in cells]
             joined = b"\n".join([*cells, b""])
-        parsed = parse_cells(joined)
+        parsed = parse_cells(joined, self.nulls)
         computed = self.function(parsed.values)
         tokens = format_tokens(computed)
 
@@ -241,7 +248,8 @@ class Processor:
             row, column = place(index)
             tokens[index] = raw[row * width + column]  # missing stays missing, as written
             missing[column].append(row)
-            blank[row] |= width == 1
+            # a blank line is no record; a null spelling is one, with a missing value
+            blank[row] |= width == 1 and not raw[row].strip(_BLANK_BYTES)
         failed: dict[int, list[int]] = {column: [] for column in chosen}
         for index in parsed.bad.tolist():
             row, column = place(index)
@@ -318,13 +326,13 @@ class Processor:
     def _plan(self, block: Block, *, decided: bool = False) -> dict[int, bool] | None:
         """Whether each column of ``block`` is transformed, deciding a column by its first cell if need be
         (unless ``decided``: then None unless every column is known). None also when the first cell of an
-        undecided column is empty, or when no column is transformed: then the general path is needed."""
+        undecided column is missing, or when no column is transformed: then the general path is needed."""
         numeric: dict[int, bool] = {}
         for column in range(block.width):
             known = self.numeric.get(column)
             if known is None and not self.fixed_columns:
                 first = block.first_cell(column)
-                if decided or not first.strip(" \t"):
+                if decided or is_missing(first, self.nulls):
                     return None  # the column is decided by a later cell: let the general path find it
                 known = parse_number(first) is not None
             numeric[column] = bool(known)
@@ -340,7 +348,7 @@ class Processor:
             raw = "".join([field + "\n" for field in batch.rows[0]]).encode()
             cells = [unquote(field) + "\n" for field in batch.rows[0]]
             piece = Piece("".join(cells).encode(), piece.first_field, piece.ends)
-        parsed = parse_cells(piece.cells)
+        parsed = parse_cells(piece.cells, self.nulls)
         texts = piece.cells.split(b"\n")[:-1] if parsed.missing.size or parsed.bad.size else []
         problems = [
             InputError(
@@ -378,7 +386,8 @@ class Processor:
         )
         outputs = Deferred(lambda: [formatted.decode().split("\n")[:-1]])
         done = Piece(formatted, piece.first_field, piece.ends)
-        return Processed(batch.source, inputs, outputs, [line], {0}, arrays, piece=done)
+        missing = {0: int(parsed.missing.size)}
+        return Processed(batch.source, inputs, outputs, [line], {0}, arrays, missing, piece=done)
 
     def _process_rows(self, batch: Batch) -> Processed:
         """The general path, record by record, with the numbers parsed and computed in bulk.
@@ -414,15 +423,20 @@ class Processor:
         places: list[tuple[int, int]] = []  # (column, record) of each value, column by column
         texts: list[str] = []
         spans: dict[int, tuple[int, int]] = {}  # where each column's values are among them
+        missing: dict[int, list[int]] = {}  # each column's records with a missing value
         widest = max(map(len, rows), default=0)
         for column in range(widest):
             start = len(places)
+            blanks: list[int] = []
             for i, row in enumerate(inputs):
-                if column >= len(row) or i in bad_rows or not self._is_numeric(column, row[column]):
+                if column >= len(row) or i in bad_rows:
                     continue
                 text = row[column]
-                if not text.strip(" \t"):
-                    continue  # missing stays missing
+                if is_missing(text, self.nulls):
+                    blanks.append(i)
+                    continue
+                if not self._is_numeric(column, text):
+                    continue
                 if in_order and drops and parse_number(text) is None:
                     problems.append(self._not_a_number(batch, text, i, column))
                     bad_rows.add(i)
@@ -431,6 +445,12 @@ class Processor:
                 texts.append(text)
             if len(places) > start:
                 spans[column] = (start, len(places))
+            if blanks and self.numeric.get(column):  # missing stays missing: as written, and null in JSON
+                missing[column] = blanks
+                for i in blanks:
+                    if inputs[i][column].strip(BLANKS):
+                        outputs[i][column] = JsonField(rows[i][column], "null")
+                        inputs[i][column] = JsonField(inputs[i][column], "null")
         # a line break can only be in a quoted field, which is then no number: it stays bad as a NUL
         # (a lone surrogate from a JSON string is kept as its bytes, which are no number either)
         parsed = parse_cells(
@@ -452,6 +472,7 @@ class Processor:
             for column, (start, end) in spans.items()
         }
         transformed = {column for column in range(widest) if self.numeric.get(column)}
+        counts = {column: sum(i not in bad_rows for i in records) for column, records in missing.items()}
         lines: Sequence[int] = batch.lines
         if bad_rows:
             self.tally.skipped += len(bad_rows)
@@ -459,7 +480,7 @@ class Processor:
             inputs = [inputs[i] for i in keep]
             outputs = [outputs[i] for i in keep]
             lines = [batch.lines[i] for i in keep]
-        return Processed(batch.source, inputs, outputs, lines, transformed, arrays)
+        return Processed(batch.source, inputs, outputs, lines, transformed, arrays, counts)
 
     @staticmethod
     def _not_a_number(batch: Batch, text: str, record: int, column: int) -> InputError:
@@ -574,6 +595,7 @@ class _Bulk:
         column (missing cells left out) for summaries."""
         columns, lines = self.columns, self.lines
         arrays = {}
+        missing = {}
         for column, result in columns.results.items():
             if not result.missing.size and not drop.any():
                 arrays[column] = (result.read, result.computed)
@@ -581,6 +603,7 @@ class _Bulk:
             present = ~drop
             present[result.missing] = False
             arrays[column] = (result.read[present], result.computed[present])
+            missing[column] = int(np.count_nonzero(~drop[result.missing]))
         if drop.any():
             keep = ~drop
             fields_kept = np.repeat(keep, columns.width).tolist()
@@ -609,6 +632,7 @@ class _Bulk:
             lines.tolist(),
             set(columns.results),
             arrays,
+            missing,
             columns=columns,
         )
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 import select
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, BinaryIO, TypeVar, overload
 
 from .errors import InputError, UsageError, quoted
-from .numbers import BLANKS, parse_number
+from .numbers import BLANKS, NULL_VALUES, is_missing, parse_number
 
 if TYPE_CHECKING:
     import numpy as np
@@ -109,12 +109,22 @@ def plain_lines(data: bytes, delimiter: bytes, width: int, *, quoted: bool = Fal
     return len(separators) % width == 0 and bool((separators.reshape(-1, width) == expected).all())
 
 
-def sniff_delimiter(first_record: str) -> str | None:
-    """Tab, else comma, else semicolon, else runs of whitespace: the first that the record contains."""
+def sniff_delimiter(first_record: str, named: str | None = None) -> str | None:
+    """Tab, else comma, else semicolon, else runs of whitespace: the first that the record contains.
+
+    With ``named``, the delimiter a file's name implies (:func:`delimiter_for_path`): that one, unless the
+    record does not contain it and does contain another of the three (a ``.csv`` that Excel in a European
+    locale wrote with semicolons); a record with none of them is one field, as the name says.
+
+    >>> sniff_delimiter("a;b", ","), sniff_delimiter("a,b;c", ","), sniff_delimiter("a b", ",")
+    (';', ',', ',')
+    """
+    if named is not None and named in first_record:
+        return named
     for candidate in ("\t", ",", ";"):
         if candidate in first_record:
             return candidate
-    return WHITESPACE
+    return WHITESPACE if named is None else named
 
 
 def delimiter_for_path(path: str) -> str | None:
@@ -127,9 +137,19 @@ def delimiter_for_path(path: str) -> str | None:
     return None
 
 
-def is_header(fields: list[str]) -> bool:
-    """A first record is a header when any of its fields is non-empty and not a number."""
-    return any(value.strip(BLANKS) and parse_number(value) is None for value in map(unquote, fields))
+def is_header(fields: list[str], nulls: Collection[str] = NULL_VALUES) -> bool:
+    """A first record is a header when a field of it is text (not missing, see
+    :func:`~relu_cli.numbers.is_missing`, and not a number) and none is a number: a record with a number
+    in it is data (as csvkit's sniffer and awk take it), so ``cat -1`` is a record and ``id,2021`` too
+    (``--header`` says otherwise), and so is a lone ``NA``.
+
+    >>> is_header(["x", "y"]), is_header(["cat", "-1"]), is_header(["1", "2"]), is_header(["x", ""])
+    (True, False, False, True)
+    >>> is_header(["NA"]), is_header(["NA"], ())
+    (False, True)
+    """
+    values = [value for value in map(unquote, fields) if not is_missing(value, nulls)]
+    return bool(values) and all(parse_number(value) is None for value in values)
 
 
 def column_names(header: list[str] | None, width: int) -> list[str]:
@@ -308,7 +328,8 @@ class TextReader:
     """Records from a byte stream of delimited text.
 
     ``delimiter`` and ``header`` of None mean: detect them from the first record. After the first batch
-    has been produced, :attr:`layout` describes the input.
+    has been produced, :attr:`layout` describes the input. ``named_delimiter``, the delimiter the file's
+    name implies, is used unless the first record says otherwise (:func:`sniff_delimiter`).
 
     With ``cut_long_records``, a headerless record that grows beyond ``chunk_size`` with no line end in
     sight comes in pieces, so that memory stays bounded however long a line is (see :meth:`_cut_at`).
@@ -321,7 +342,9 @@ class TextReader:
         *,
         delimiter: str | None = None,
         detect_delimiter: bool = True,
+        named_delimiter: str | None = None,
         header: bool | None = None,
+        nulls: Collection[str] = NULL_VALUES,
         chunk_size: int = CHUNK_SIZE,
         cut_long_records: bool = False,
     ) -> None:
@@ -329,7 +352,9 @@ class TextReader:
         self.source = source
         self.delimiter = delimiter
         self.detect_delimiter = detect_delimiter
+        self.named_delimiter = named_delimiter
         self.header = header
+        self.nulls = nulls
         self.chunk_size = chunk_size
         self.cut_long_records = cut_long_records
         self.layout: Layout | None = None
@@ -424,7 +449,7 @@ class TextReader:
             return -1, -1
         if layout is None:
             fields = split_record(self._decode(data[:at]), delimiter)
-            if self.header or (self.header is None and is_header(fields)):
+            if self.header or (self.header is None and is_header(fields, self.nulls)):
                 self.cut_long_records = False  # a header is held whole, and so is every record after it
                 return -1, -1
             self.layout = Layout(self.source, delimiter, None, ["1"], value_list=True)
@@ -434,7 +459,7 @@ class TextReader:
         """The delimiter for the first record, as :meth:`_make_layout` would decide it."""
         if self.delimiter is not None or not self.detect_delimiter:
             return self.delimiter
-        return next((c for c in ("\t", ",", ";") if c.encode() in data), WHITESPACE)
+        return sniff_delimiter(data.decode(errors="replace"), self.named_delimiter)
 
     def _piece(self, data: bytes) -> Batch:
         """A batch of one row: the fields of a piece of a long record (the last piece ends in a line feed)."""
@@ -576,9 +601,9 @@ class TextReader:
     def _make_layout(self, first: str) -> Layout:
         delimiter = self.delimiter
         if delimiter is None and self.detect_delimiter:
-            delimiter = sniff_delimiter(first)
+            delimiter = sniff_delimiter(first, self.named_delimiter)
         fields = split_record(first, delimiter)
-        has_header = is_header(fields) if self.header is None else self.header
+        has_header = is_header(fields, self.nulls) if self.header is None else self.header
         header = fields if has_header else None
         names = column_names(header, len(fields))
         return Layout(self.source, delimiter, header, names, value_list=header is None and len(fields) == 1)

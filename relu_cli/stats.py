@@ -54,6 +54,7 @@ class ColumnStats:
 
     count: int = 0
     nan: int = 0
+    missing: int = 0  # missing cells (empty, blank, a null spelling): passed through, not values
     below: int = 0  # inputs at or below the threshold: zeroed by relu, scaled by leaky ReLU
     capped: int = 0  # inputs at or above max_value
     inputs: Spread = field(default_factory=Spread)
@@ -98,6 +99,9 @@ class Stats:
                 stats.capped += int(np.count_nonzero(read >= self.max_value))
             stats.inputs.add(read)
             stats.outputs.add(computed)
+        for column, missing in batch.missing.items():
+            if missing:
+                self.columns.setdefault(column, ColumnStats()).missing += missing
 
     def dumps(self) -> bytes:
         """The counts and spreads, for :meth:`merge` in another process."""
@@ -112,6 +116,7 @@ class Stats:
                     stats.capped,
                     *_spread(stats.inputs),
                     *_spread(stats.outputs),
+                    stats.missing,
                 ]
                 for column, stats in self.columns.items()
             }
@@ -129,6 +134,7 @@ class Stats:
             stats.capped += numbers[3]
             stats.inputs.merge(Spread(*numbers[4:8]))
             stats.outputs.merge(Spread(*numbers[8:12]))
+            stats.missing += numbers[12]
 
     def blocks(self, names: list[str], *, named: bool = False) -> list[str]:
         """The summary as text, one block of lines per column in column order; ``0 values`` when
@@ -146,7 +152,8 @@ class Stats:
             name = names[column] if column < len(names) else str(column + 1)
             head = f"column {name}: " if named else ""
             head += f"{stats.count:,} value" + ("" if stats.count == 1 else "s")
-            lines = [head + (f", {stats.nan:,} NaN" if stats.nan else "")]
+            head += f", {stats.nan:,} NaN" if stats.nan else ""
+            lines = [head + (f", {stats.missing:,} missing" if stats.missing else "")]
             branch = "zeroed" if self.function == "relu" else "scaled"
             rows = [(f"{branch}, x <= {_number(self.threshold)}", stats.below)]
             if self.max_value is not None:

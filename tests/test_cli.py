@@ -34,6 +34,9 @@ def invoke(*args: str, input: str | bytes | None = None, env: dict[str, str | No
     return result
 
 
+NO_NUMERIC_COLUMN = "relu-cli: warning: no numeric column found; choose one with -c\n"
+
+
 def ok(*args: str, input: str | bytes | None = None) -> str:
     """stdout of a run that must succeed silently."""
     result = invoke(*args, input=input)
@@ -365,12 +368,14 @@ def test_tab_delimiter_may_be_given_by_name(name: str) -> None:
 
 
 def test_whitespace_delimiter_splits_runs_of_blanks() -> None:
-    assert ok("relu", "-d", "whitespace", input="x,1  -2\n") == "x,1 -2\n"
+    assert ok("relu", "-d", "whitespace", input="x,1  -2\n") == "x,1 0.0\n"
     assert ok("relu", "-d", "whitespace", "--no-header", input="1,x  -2\n") == "1,x 0.0\n"
 
 
 def test_delimiter_option_overrides_the_file_extension(in_data: Path) -> None:
-    assert ok("relu", "-f", "sample.csv", "-d", "\t", "--format", "json") == (
+    result = invoke("relu", "-f", "sample.csv", "-d", "\t", "--format", "json")
+    assert result.stderr == NO_NUMERIC_COLUMN
+    assert result.stdout == (
         '[\n{"id,x,label": "1,-2.5,\\"a, b\\""},\n{"id,x,label": "2,4,c"},\n'
         '{"id,x,label": "3,,\\"say \\"\\"hi\\"\\"\\""}\n]\n'
     )
@@ -400,7 +405,7 @@ def test_no_header_option_reads_the_first_line_as_data() -> None:
 
 
 def test_header_is_detected_when_a_field_is_not_a_number() -> None:
-    assert ok("relu", input="x,2\n-3,4\n") == "x,2\n0.0,4.0\n"
+    assert ok("relu", input="x,y\n-3,4\n") == "x,y\n0.0,4.0\n"
     assert ok("relu", input="1,2\n-3,4\n") == "1.0,2.0\n0.0,4.0\n"
 
 
@@ -877,3 +882,86 @@ def test_on_error_nan_names_the_first_problem_of_each_kind() -> None:
         "relu-cli: warning: skipped 1 bad record(s); first: <stdin>:3: expected 2 fields, found 1\n"
         "relu-cli: warning: replaced 1 bad value(s) with nan; first: <stdin>:4:2: 'abc' is not a number\n"
     )
+
+
+def test_a_first_record_with_a_number_in_it_is_data_unless_header_says_otherwise() -> None:
+    assert ok("relu", input="cat -1\ndog 2\n") == "cat 0.0\ndog 2.0\n"
+    assert ok("relu", input="id,2021\n1,-5\n") == "id,2021.0\n1,0.0\n"
+    assert ok("relu", "--header", input="id,2021\n1,-5\n") == "id,2021\n1.0,0.0\n"
+
+
+def test_a_named_delimiter_absent_from_the_first_record_gives_way_to_the_one_in_it(tmp_path: Path) -> None:
+    (tmp_path / "semi.csv").write_text("a;b\n1;-2\n")
+    (tmp_path / "tabs.csv").write_text("a\tb\n1\t-2\n")
+    (tmp_path / "one.csv").write_text("a b\n-1\n")
+    (tmp_path / "both.csv").write_text("a,b;c\n1,-2;3\n")
+    assert ok("relu", "-f", str(tmp_path / "semi.csv")) == "a;b\n1.0;0.0\n"
+    assert ok("relu", "-f", str(tmp_path / "tabs.csv")) == "a\tb\n1.0\t0.0\n"
+    assert ok("relu", "-f", str(tmp_path / "one.csv")) == "a b\n0.0\n"
+    assert ok("relu", "-f", str(tmp_path / "both.csv"), "-c", "1") == "a,b;c\n1.0,-2;3\n"
+    assert ok("relu", "-n", "-f", str(tmp_path / "semi.csv")) == "  1: a\n  2: b\n"
+
+
+# ------------------------------------------------------------------------------------------- --null-values
+
+
+@pytest.mark.parametrize("null", ["", "NA", "N/A", "null", "NULL", "None", "-", " NA "])
+def test_a_null_spelling_is_a_missing_value_passed_through_as_written(null: str) -> None:
+    assert ok("relu", input=f"x,y\n{null},-1\n-2,{null}\n") == f"x,y\n{null},0.0\n0.0,{null}\n"
+    assert ok("relu", "--format", "ndjson", input=f"x,y\n{null},-1\n-2,{null}\n") == (
+        '{"x": null, "y": 0.0}\n{"x": 0.0, "y": null}\n'
+    )
+
+
+def test_a_column_is_numeric_when_its_first_non_missing_value_is_a_number() -> None:
+    assert ok("relu", input="x\nNA\n-2\n") == "x\nNA\n0.0\n"
+    assert ok("relu", input="NA\n-2\n-\n") == "NA\n0.0\n-\n"  # a lone NA is no header
+    assert ok("relu", "--format", "json", input="x\nNA\n-2\n") == '[\n{"x": null},\n{"x": 0.0}\n]\n'
+
+
+def test_null_spellings_are_missing_in_bulk_and_record_by_record_alike() -> None:
+    body = "".join(f"{-i},{'NA' if i % 7 == 0 else -i}\n" for i in range(20_000))
+    quoted = body.replace("0,", '"0",', 1)  # a quote in the input: the record-by-record path
+    for text in (body, quoted):
+        out = ok("relu", input="a,b\n" + text).splitlines()
+        assert out[1:3] == ["0.0,NA", "0.0,0.0"] and out[8] == "0.0,NA"
+        assert sum(line.endswith(",NA") for line in out) == len(range(0, 20_000, 7))
+
+
+def test_missing_values_are_counted_by_stats() -> None:
+    result = invoke("relu", "--stats", input="x\nNA\n-2\n\nnull\n3\n")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("relu-cli: stats: column x: 2 values, 2 missing\n")
+
+
+def test_null_values_option_sets_the_spellings_and_an_empty_list_turns_them_off() -> None:
+    assert ok("relu", "--null-values", "n/a, ?", input="x,y\nn/a,?\n-1,-2\n") == "x,y\nn/a,?\n0.0,0.0\n"
+    result = invoke("relu", "--null-values", "", input="x\nNA\n-2\n")
+    assert (result.stdout, result.stderr) == ("x\nNA\n-2\n", NO_NUMERIC_COLUMN)
+    assert "bad" not in ok("relu", "--null-values", "", input="x\n\n-2\n")  # an empty cell still is missing
+    assert "'NA' is not a number" in fails(1, "relu", "--null-values", "", input="x\n-1\nNA\n").stderr
+
+
+def test_a_number_cannot_be_a_null_spelling() -> None:
+    assert "'-999' is a number" in fails(2, "relu", "--null-values", "NA,-999", input="1\n").stderr
+
+
+def test_default_null_values_are_the_numbers_modules() -> None:
+    from relu_cli.cli import TransformOptions
+    from relu_cli.numbers import NULL_VALUES
+
+    assert TransformOptions().null_values == ",".join(NULL_VALUES)
+
+
+# ------------------------------------------------------------------------------- nothing transformed: a word
+
+
+@pytest.mark.parametrize("text", ["a,b\nx,y\n", "x\nNA\n", "name\nfoo\nbar\n", '{"a": "x"}\n{"a": "y"}\n'])
+def test_no_numeric_column_is_a_warning_and_exit_0(text: str) -> None:
+    result = invoke("relu", input=text)
+    assert (result.exit_code, result.stderr) == (0, NO_NUMERIC_COLUMN)
+
+
+@pytest.mark.parametrize("text", ["", "x,y\n", "x\n-1\n", "a,b\nx,-1\n"])
+def test_no_warning_when_a_column_is_transformed_or_there_is_nothing_to_transform(text: str) -> None:
+    ok("relu", input=text)

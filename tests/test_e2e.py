@@ -233,3 +233,40 @@ def test_gnu_parallel_recipe_for_csv_keeps_one_header(tmp_path: Path) -> None:
     assert single.returncode == parallel.returncode == 0, parallel.stderr
     assert parallel.stdout == single.stdout
     assert parallel.stdout.count("id,x,label") == 1
+
+
+# ------------------------------------------------------- no silent no-ops: what a user's first try meets
+
+
+def test_a_csv_file_written_with_semicolons_is_split_at_them(tmp_path: Path) -> None:
+    (tmp_path / "semi.csv").write_text("a;b\n1;-2\n")
+    result = shell("relu-cli relu -f semi.csv", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "a;b\n1.0;0.0\n", "")
+
+
+def test_a_first_record_with_a_number_in_it_is_data() -> None:
+    result = shell("printf 'cat -1\\ndog 2\\n' | relu-cli relu")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "cat 0.0\ndog 2.0\n", "")
+
+
+def test_a_null_spelling_is_passed_through_as_a_missing_value() -> None:
+    result = shell("printf 'x\\nNA\\n-2\\n' | relu-cli relu --stats")
+    assert (result.returncode, result.stdout) == (0, "x\nNA\n0.0\n")
+    assert result.stderr.startswith("relu-cli: stats: column x: 1 value, 1 missing\n")
+
+
+def test_nothing_transformed_says_so_on_stderr_and_exits_0() -> None:
+    result = shell("printf 'name\\nfoo\\n' | relu-cli relu")
+    assert (result.returncode, result.stdout) == (0, "name\nfoo\n")
+    assert result.stderr == "relu-cli: warning: no numeric column found; choose one with -c\n"
+
+
+def test_null_spellings_are_missing_in_worker_processes_too(tmp_path: Path) -> None:
+    data = tmp_path / "big.csv"
+    data.write_text("a,b\n" + "".join(f"{-i},{'NA' if i % 7 else -i}\n" for i in range(60_000)))
+    one = shell(f"relu-cli relu -f {data} -j 1 --stats")
+    three = shell(f"relu-cli relu -f {data} -j 3 --stats")
+    assert one.returncode == three.returncode == 0
+    assert (one.stdout, one.stderr) == (three.stdout, three.stderr)
+    assert one.stdout.count(",NA\n") == 60_000 - len(range(0, 60_000, 7))
+    assert "column b: 8,572 values, 51,428 missing" in one.stderr

@@ -226,7 +226,11 @@ def test_delimiter_for_path_follows_the_extension(path: str, delimiter: str | No
 @pytest.mark.parametrize(
     ("fields", "header"),
     [
-        (["x", "1"], True),
+        (["x", "1"], False),
+        (["cat", "-1"], False),
+        (["id", "2021"], False),
+        (["x", "y"], True),
+        (["x", ""], True),
         (["x"], True),
         (['"x"'], True),
         (["1", "2"], False),
@@ -237,7 +241,7 @@ def test_delimiter_for_path_follows_the_extension(path: str, delimiter: str | No
         ([], False),
     ],
 )
-def test_first_record_is_a_header_when_a_field_is_not_empty_and_not_a_number(
+def test_first_record_is_a_header_when_a_field_is_text_and_none_is_a_number(
     fields: list[str], header: bool
 ) -> None:
     assert is_header(fields) is header
