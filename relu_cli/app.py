@@ -394,17 +394,12 @@ def _list_names(env: Environment, layout: Layout) -> None:
 
 
 def _report_tally(env: Environment, tally: Any) -> None:
-    if tally.skipped:
-        report(
-            env.stderr,
-            f"skipped {tally.skipped} bad record(s); first: {tally.first_skipped}",
-            kind="warning",
-            color=env.stderr_color,
-        )
-    if tally.replaced:
-        report(
-            env.stderr,
-            f"replaced {tally.replaced} bad value(s) with nan; first: {tally.first_replaced}",
-            kind="warning",
-            color=env.stderr_color,
-        )
+    """What ``--on-error skip`` and ``nan`` did, one warning each, with the first record or value."""
+    for count, what, first in (
+        (tally.skipped, "skipped {} bad record(s)", tally.first_skipped),
+        (tally.replaced, "replaced {} bad value(s) with nan", tally.first_replaced),
+    ):
+        if count:
+            report(
+                env.stderr, f"{what.format(count)}; first: {first}", kind="warning", color=env.stderr_color
+            )
