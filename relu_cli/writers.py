@@ -223,6 +223,8 @@ class CsvWriter(Writer):
             return None
         # results hold no delimiter or quote: only a field as read may (none holds a line break)
         plain = not columns.quoted and self.delimiter not in b"".join(columns.raw)
+        if not columns.raw:  # only blank lines
+            return b""
         if self.layout.value_list and plain:  # input beside output
             return b"".join((b"\n".join(map(self.delimiter.join, zip(columns.raw, columns.out))), b"\n"))
         fields, width = columns.out, columns.width

@@ -205,3 +205,12 @@ def test_values_one_per_line_with_nan_in_every_format_are_the_same_with_workers(
     assert outputs["1"].stdout == outputs["3"].stdout
     assert outputs["1"].stderr == outputs["3"].stderr
     assert f"300,000 values, {len(values[::997])} NaN".encode() in outputs["3"].stderr
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_chunk_of_only_blank_lines_writes_nothing(fmt: str) -> None:
+    # the first line comes alone, so the blank lines after it are a chunk of their own
+    outputs = [
+        CliRunner().invoke(app, ["relu", "--format", fmt], data).stdout for data in ("0.0\n\n\n", "0.0\n")
+    ]
+    assert outputs[0] == outputs[1]
