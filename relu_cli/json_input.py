@@ -186,7 +186,7 @@ class JsonReader:
         of what the input has made available."""
         read = getattr(self.stream, "read1", self.stream.read)
         decode = codecs.getincrementaldecoder("utf-8-sig")().decode
-        text, pos, line = "", 0, 1  # line is the line number at text[pos]
+        text, pos, line, last = "", 0, 1, 1  # line is the line number at text[pos]
         expect = "value"  # inside an array: "first" (a value or ]), "value", "comma" (, or ]), "end"
         after_cr = False  # the text so far ends in a CR, made a line feed: drop a line feed next
         while True:
@@ -213,6 +213,7 @@ class JsonReader:
                 pos = blank.end()
                 if pos == len(text):
                     break
+                last = line  # the line of the last visible character, for an input cut short
                 char = text[pos]
                 if self.shape is None:
                     self.shape = "array" if char == "[" else "lines"
@@ -242,19 +243,22 @@ class JsonReader:
                 except json.JSONDecodeError as error:
                     if not final and _perhaps_cut(text, error):
                         break  # perhaps cut by the chunk: wait for the rest
+                    # an input cut short is wrong where its last visible character is, line end or none
+                    at = error.pos if text[error.pos :].strip() else len(text.rstrip())
                     raise self._error(
-                        f"invalid JSON: {error.msg}", line + text.count("\n", pos, error.pos)
+                        f"invalid JSON: {error.msg}", line + text.count("\n", pos, at)
                     ) from None
                 if not final and text[end : end + 1] in _NUMBER_GOES_ON:
                     break  # a number cut by the chunk ("-1." of "-1.5"): wait for the rest
                 values.append((line, value))
                 line += text.count("\n", pos, end)
+                last = line
                 pos, expect = end, "comma"
             if values:
                 yield values
             if final:
                 if self.shape == "array" and expect != "end":
-                    raise self._error("the JSON array is not closed", line)
+                    raise self._error("the JSON array is not closed", last)
                 return
 
     def _make_layout(self, first: Any) -> Layout:

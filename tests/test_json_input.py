@@ -394,7 +394,7 @@ def test_lone_surrogates_in_names_tables_and_errors_are_written_as_escapes() -> 
             f'<stdin>:1: expected an object like the first record, found "{"y" * 79}… (102 characters)',
         ),
         ('{"x": -1}\n{"x": }\n', "<stdin>:2: invalid JSON: Expecting value"),
-        ("[1, 2\n", "<stdin>:2: the JSON array is not closed"),
+        ("[1, 2\n", "<stdin>:1: the JSON array is not closed"),
         ("[1 2]", "<stdin>:1: expected ',' or ']' after an array element"),
         ("[1]\n[2]\n", "<stdin>:2: unexpected data after the JSON array"),
     ],
