@@ -123,7 +123,7 @@ def _indexes_of(cells: bytes, spans: list[tuple[int, int]]) -> list[int]:
 _FEW = 512  # bytes of cells parsed one by one without orjson
 _NOT_FINITE = ("nan", "inf", "-inf")
 _STAND_IN = 5e-324
-_STAND_IN_TEXT = b"5e-324"
+_STAND_IN_TEXT = repr(_STAND_IN).encode()
 _NEGATIVE_ZERO = re.compile(rb"-0[ \t]*\n")  # -0 as the whole of a cell, blanks around it aside
 
 

@@ -118,9 +118,6 @@ class Columns:
     def rows(self) -> int:
         return len(self.raw) // self.width
 
-    def column(self, index: int, fields: list[bytes] | None = None) -> list[bytes]:
-        return (self.out if fields is None else fields)[index :: self.width]
-
     def values(self, fields: list[bytes]) -> list[bytes]:
         """``fields`` (of this chunk) as values: each quoted one unquoted."""
         if not self.quoted:

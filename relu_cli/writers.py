@@ -339,7 +339,7 @@ class JsonWriter(Writer):
                     tokens.append(format_tokens(columns.results[column].computed, json=True))
                 else:
                     tokens.append(
-                        json_passthrough_tokens(columns.values(columns.column(column, columns.raw)))
+                        json_passthrough_tokens(columns.values(columns.raw[column :: columns.width]))
                     )
             keys = [field_name(self.layout, column) for column in range(columns.width)]
         separator = "\n" if self.lines else ",\n"
