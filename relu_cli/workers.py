@@ -22,7 +22,8 @@ import struct
 import sys
 import warnings
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 Work = Callable[[bytes], bytes | None]
@@ -131,11 +132,14 @@ class Workers:
     def _start(self) -> list[_Worker]:
         if self._workers is None:
             self._workers = []
-            for _ in range(self.count if hasattr(os, "fork") else 0):  # no fork: all work done here
-                worker = self._fork()
-                if worker is None:
-                    break
-                self._workers.append(worker)
+            # Ctrl-C waits until every worker forked is in the list that close() ends: one interrupted
+            # between its fork and its place in the list would outlive relu-cli
+            with _sigint_held():
+                for _ in range(self.count if hasattr(os, "fork") else 0):  # no fork: all work done here
+                    worker = self._fork()
+                    if worker is None:
+                        break
+                    self._workers.append(worker)
         return self._workers
 
     def _fork(self) -> _Worker | None:
@@ -276,9 +280,24 @@ class Workers:
         self.close()
 
 
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT held back (where the platform can), and delivered when the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _serve(work: Work, jobs_fd: int, results_fd: int, memory: mmap.mmap) -> None:
     """A worker's life: take a job, do it, give back the result; until the main process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    if hasattr(signal, "pthread_sigmask"):  # held while the main process forked this one
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)  # so that the input and output are the main process's alone: a reader
     os.dup2(devnull, 1)  # downstream sees the end of output when that process ends
