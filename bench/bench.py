@@ -58,6 +58,8 @@ CASE_NAMES = (
     "long-lines",
     "table",
     "stats",
+    "npy-npy",
+    "npy-text",
     "startup-relu",
     "startup-meta",
     *(f"memory-{fmt}" for fmt in MEMORY_FORMATS),
@@ -70,6 +72,7 @@ AWK_CSV = 'BEGIN{print "input,output"}{print $1 "," (($1>0)?$1:0)}'
 AWK_NDJSON = '{print "{\\"input\\": " $1 ", \\"output\\": " (($1>0)?$1:0) "}"}'
 MILLER_RELU_X = "$x = $x > 0 ? $x : 0"
 DUCKDB_RUN = "import duckdb, sys; duckdb.execute(sys.argv[1])"
+NUMPY_RELU = "import sys, numpy as np; np.save(sys.stdout.buffer, np.maximum(np.load(sys.stdin.buffer), 0))"
 DUCKDB_COPY = (
     "COPY (SELECT id, CASE WHEN x > 0 THEN x ELSE 0 END AS x, y FROM read_csv('/dev/stdin'))"
     " TO '/dev/stdout' (FORMAT {format})"
@@ -212,6 +215,20 @@ def values_file(data_dir: Path, n: int, nan_every: int = 0) -> Path:
     odd = f"-nan{nan_every}" if nan_every else ""
     what = f"{n:,} values" + (f", one nan per {nan_every:,}" if nan_every else "")
     return generate(data_dir / f"values-{n}{odd}-seed{SEED}.txt", what, pieces)
+
+
+def npy_file(data_dir: Path, n: int) -> Path:
+    """The values of ``values_file(n)`` as a float64 ``.npy``, as ``np.save`` writes it."""
+    path = data_dir / f"values-{n}-seed{SEED}.npy"
+    if not path.exists():
+        log(f"generating {n:,} values as .npy -> {path}")
+        array = np.lib.format.open_memmap(path.with_suffix(".part"), mode="w+", dtype=np.float64, shape=(n,))
+        for start, (xs,) in normals(n):
+            array[start : start + len(xs)] = xs
+        array.flush()
+        del array
+        path.with_suffix(".part").replace(path)
+    return path
 
 
 def wide_file(data_dir: Path, n: int, per_line: int) -> Path:
@@ -622,6 +639,20 @@ def build_cases(tools: Tools, args: argparse.Namespace) -> list[Case]:
                 )
                 for width in widths
             ),
+        )
+    if needs("npy"):
+        array = npy_file(data, n)
+        add(
+            "npy-npy",
+            f"NumPy, {n:,} float64 values, .npy in, .npy out (reference: NumPy itself)",
+            python(NUMPY_RELU, stdin=array),
+            ours("relu", "--format", "npy", stdin=array, target=2.0),
+        )
+        add(
+            "npy-text",
+            f"NumPy, {n:,} float64 values, .npy in, text out (reference: the same values as text)",
+            ours("relu", "--format", "text", stdin=values_file(data, n), note="text in"),
+            ours("relu", "--format", "text", stdin=array, target=1.0, note=".npy in"),
         )
     n_startup = args.startup_repeat
     add(

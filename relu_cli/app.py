@@ -17,6 +17,7 @@ from .errors import ExitCode, ReluCliError, UsageError
 from .numbers import NULL_VALUES
 
 if TYPE_CHECKING:
+    from .npy_input import ArrayInput
     from .pipeline import Processed
     from .readers import Batch, Layout
     from .stats import Stats
@@ -222,7 +223,7 @@ def _run(request: Request, env: Environment) -> int:
     # numpy's OpenBLAS starts a thread per core when imported: about 50 ms of start-up on two cores, for
     # linear algebra relu-cli never does
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from . import core, json_input, pipeline, readers, sniff, writers
+    from . import core, json_input, npy_input, pipeline, readers, sniff, writers
     from .progress import ReadProgress
     from .stats import Stats
     from .workers import Workers, default_count
@@ -238,6 +239,8 @@ def _run(request: Request, env: Environment) -> int:
     fmt = request.output_format
     if fmt is OutputFormat.auto:
         fmt = OutputFormat.table if env.stdout_isatty else OutputFormat.text
+    if fmt.binary and env.stdout_isatty:
+        raise UsageError(f"--format {fmt.value} writes binary; redirect it to a file")
     tally = pipeline.Tally()
     summary = Stats(request.function, threshold=request.threshold, max_value=request.max_value)
     # a bar only where nothing else is being drawn meanwhile: data streaming to the same terminal is
@@ -250,18 +253,26 @@ def _run(request: Request, env: Environment) -> int:
     workers: Workers | None = None
     first_layout: Layout | None = None
     records = False  # whether any record was read (and so could have been transformed)
+    arrays: list[ArrayInput] = []  # the arrays transformed, when the input is NumPy's
 
-    def sources(stack: ExitStack) -> Iterator[tuple[Layout, Iterator[Batch], Callable[[], bool]]]:
-        """Each input's layout, its batches, and whether more of it can be read without waiting."""
+    def sources(
+        stack: ExitStack,
+    ) -> Iterator[tuple[Layout, Iterator[Batch], Callable[[], bool], list[ArrayInput] | None]]:
+        """Each input's layout, its batches, whether more of it can be read without waiting, and the
+        arrays it holds when it is NumPy's (then it has no batches)."""
         if request.values:
             layout, batch = readers.read_values(request.values)
-            yield layout, iter([batch]), lambda: True
+            yield layout, iter([batch]), lambda: True, None
             return
         inputs = _open_inputs(request, env, stack) if request.files else iter([("<stdin>", env.stdin)])
         for source, opened in inputs:
             if progress is not None:
                 opened = progress.track(source, opened)  # the bytes read, compressed or not
             stream, is_json = sniff.open_input(opened, source)
+            if npy_input.is_array_data(stream.peek(len(npy_input.NPY_MAGIC))):  # type: ignore[attr-defined]
+                layout = readers.Layout(source, readers.WHITESPACE, None, ["1"], value_list=True)  # of values
+                yield layout, iter([]), lambda: True, npy_input.open_arrays(stream, source, stack)
+                continue
             reader: readers.TextReader | json_input.JsonReader
             if is_json and delimiter is None and request.header is None:  # else: text, as the options say
                 reader = json_input.JsonReader(stream, source)
@@ -283,10 +294,15 @@ def _run(request: Request, env: Environment) -> int:
             if first is None or reader.layout is None:
                 continue
             ready = reader.ready if isinstance(reader, readers.TextReader) else lambda: False
-            yield reader.layout, _chain(first, batches), ready
+            yield reader.layout, _chain(first, batches), ready, None
 
-    def make_writer(layout: Layout) -> writers.Writer:
+    def make_writer(layout: Layout, chosen: list[ArrayInput] | None = None) -> writers.Writer:
         title, notes, headings = _title(request)
+        if chosen:
+            title += " · " + ", ".join(
+                array.description if len(chosen) == 1 else f"{array.name} {array.description}"
+                for array in chosen
+            )
         style = None
         if fmt is OutputFormat.table:
             size = shutil.get_terminal_size()
@@ -294,13 +310,81 @@ def _run(request: Request, env: Environment) -> int:
             style = writers.TableStyle(title, notes, env.stdout_color, size.columns, rows)
         if fmt is OutputFormat.text and layout.json_shape:
             return json_input.JsonTextWriter(env.stdout, layout)
+        if fmt.binary:
+            from .npy_output import NpyWriter, NpzWriter
+
+            if fmt is OutputFormat.npz:
+                return NpzWriter(env.stdout, layout, arrays=chosen is not None)
+            if chosen:  # its shape is known: written as the array was stored
+                return NpyWriter(env.stdout, layout, chosen[0].shape, fortran=chosen[0].fortran)
+            return NpyWriter(env.stdout, layout)
         return writers.make_writer(fmt, env.stdout, layout, table_style=style, headings=headings)
+
+    def write_arrays(layout: Layout, found: list[ArrayInput]) -> None:
+        """The arrays of one input, those chosen with ``--columns`` transformed, in bulk a chunk at a time;
+        an archive's others are copied to ``--format npz`` output as they were."""
+        from .npy_output import NpzWriter
+
+        nonlocal writer, records
+        chosen = set(range(len(found)))
+        if request.columns is not None:
+            chosen = set(readers.parse_columns(request.columns, [array.name for array in found]))
+        transformed = [array for index, array in enumerate(found) if index in chosen]
+        if fmt is OutputFormat.npy and len(arrays) + len(transformed) > 1:
+            where = transformed[-1].source if transformed else None
+            raise UsageError(
+                "--format npy writes one array; choose one with -c, or use --format npz", where=where
+            )
+        if writer is None:
+            writer = make_writer(layout, transformed)
+            writer.start()
+        archive = writer if isinstance(writer, NpzWriter) else None
+        for index, array in enumerate(found):
+            if index not in chosen:
+                if archive is not None:
+                    archive.copy(array)
+                continue
+            key = len(arrays)
+            arrays.append(array)
+            if archive is not None:
+                archive.begin(array.name, array.shape, fortran=array.fortran)
+            texts = not fmt.binary
+            place = 1
+            for values, units in array.chunks(
+                c_order=texts, size=npy_input.CHUNK_VALUES * (1 if texts else 16)
+            ):
+                processed = pipeline.process_values(
+                    array.source,
+                    values,
+                    function,
+                    key=key,
+                    first=place,
+                    units=units,
+                    outputs=texts,
+                    inputs=fmt in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.table),
+                )
+                place += values.size
+                records = True
+                writer.write(processed)
+                if request.stats:
+                    summary.add(processed)
+            if archive is not None:
+                archive.end()
 
     try:
         with ExitStack() as stack:
             if show_progress:
                 progress = stack.enter_context(ReadProgress(env.stderr, color=env.stderr_color))
-            for layout, batches, ready in sources(stack):
+            for layout, batches, ready, found in sources(stack):
+                if first_layout is not None and (found is not None) != bool(arrays):
+                    raise UsageError("got NumPy arrays and text; give one kind of input", where=layout.source)
+                if found is not None:
+                    if request.names:
+                        _list_names(env, layout, found)
+                        return ExitCode.OK
+                    first_layout = first_layout or layout
+                    write_arrays(layout, found)
+                    continue
                 if first_layout is None:
                     if request.names:
                         _list_names(env, layout)
@@ -347,7 +431,10 @@ def _run(request: Request, env: Environment) -> int:
     if request.stats:
         names = first_layout.names if first_layout is not None else []
         named = first_layout is not None and first_layout.header is not None
-        for block in summary.blocks(names, named=named):
+        if arrays:
+            names = [array.name for array in arrays]
+            named = len(arrays) > 1
+        for block in summary.blocks(names, named=named, kind="array" if arrays else "column"):
             report(env.stderr, block, kind="stats")
     if records and processor is not None and not any(processor.numeric.values()):
         # every column passed through untouched: say so, rather than exit 0 as if all were well
@@ -384,11 +471,15 @@ def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
     yield from rest
 
 
-def _list_names(env: Environment, layout: Layout) -> None:
-    """``--names``: each column's 1-based number and name, as ``csvcut -n`` prints them."""
+def _list_names(env: Environment, layout: Layout, arrays: list[ArrayInput] | None = None) -> None:
+    """``--names``: each column's 1-based number and name, as ``csvcut -n`` prints them; an array's name
+    with its dtype and shape."""
     from .writers import write_all
 
-    listing = "".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1))
+    if arrays is not None:
+        listing = "".join(f"{i:3}: {array.name}  {array.description}\n" for i, array in enumerate(arrays, 1))
+    else:
+        listing = "".join(f"{i:3}: {name}\n" for i, name in enumerate(layout.names, 1))
     write_all(env.stdout, listing.encode("utf-8", "backslashreplace"))  # a key's lone surrogate as its escape
     env.stdout.flush()
 

@@ -41,6 +41,13 @@ class OutputFormat(str, Enum):
     tsv = "tsv"
     json = "json"
     ndjson = "ndjson"
+    npy = "npy"
+    npz = "npz"
+
+    @property
+    def binary(self) -> bool:
+        """Whether the format is NumPy's binary one, which a terminal cannot show."""
+        return self in (OutputFormat.npy, OutputFormat.npz)
 
 
 class OnError(str, Enum):

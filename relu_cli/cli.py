@@ -257,7 +257,8 @@ def _run_main(call: Callable[[], Any]) -> int:
 # ---------------------------------------------------------------------------------------------- options
 
 HELP = (
-    "Apply ReLU and leaky ReLU (value or gradient) to numbers from arguments, stdin, CSV/TSV or JSON files."
+    "Apply ReLU and leaky ReLU (value or gradient) to numbers from arguments, stdin, CSV/TSV or JSON files, "
+    "or NumPy arrays (.npy, .npz)."
     "\n\n\b\n"
     "relu(x) = max(0, x)\n"
     "leaky_relu(x) = x if x > 0 else slope*x  (slope 0.001 by default)\n"
@@ -286,6 +287,7 @@ def _examples(command: str, *, slope: bool) -> str:
         (f"relu-cli {command} -1 2 --format json | jq '.[].output'", "JSON out, into jq"),
         (f"echo '[-1, 2.5]' | relu-cli {command}", "JSON in, JSON of the same shape out"),
         (f"relu-cli {command} -n -f data.csv.gz", "the columns of a gzip-compressed CSV"),
+        (f"relu-cli {command} -f acts.npy --stats > /dev/null", "a NumPy array: its dead units"),
         (
             f"seq -100000 100000 | parallel --pipe -k --block 1M relu-cli {command} | tail -1",
             "all cores with GNU parallel: the same output as one process",
@@ -413,7 +415,8 @@ FilesOpt = Annotated[
         "--file",
         "-f",
         metavar="PATH",
-        help="Read numbers from a text, CSV/TSV or JSON file, gzip-compressed or not ('-' = stdin). "
+        help="Read numbers from a text, CSV/TSV or JSON file, gzip-compressed or not, or a NumPy .npy/.npz "
+        "file ('-' = stdin). "
         "Repeatable.",
         show_default=False,
     ),
@@ -488,7 +491,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         help="auto: a table on a terminal, else text (the input's own layout). JSON output is strict: "
-        "NaN and ±inf are written as null.",
+        "NaN and ±inf are written as null. npy and npz: NumPy arrays of float64, to a file or pipe.",
     ),
 ]
 OnErrorOpt = Annotated[

@@ -2,8 +2,8 @@
 
 Completion runs on every TAB, so only the head of the file is read (at most :data:`HEAD` bytes, and as
 many decompressed for gzip), and numpy is never imported: delimited text goes through
-:class:`~relu_cli.readers.TextReader`, so the names are the ones ``--names`` lists, and a JSON input's
-first value through the standard library's decoder.
+:class:`~relu_cli.readers.TextReader`, so the names are the ones ``--names`` lists, a JSON input's first
+value through the standard library's decoder, and an ``.npz`` archive's directory through :mod:`zipfile`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,14 @@ import io
 import json
 import os
 import stat
+import zipfile
 import zlib
 
 from .readers import WHITESPACE, TextReader, delimiter_for_path
 from .sniff import GZIP_MAGIC
+
+NPY_MAGIC = b"\x93NUMPY"  # as relu_cli.npy_input has them, which imports numpy
+ZIP_MAGIC = b"PK\x03\x04"
 
 #: How much of a file is read: a first record longer than this gets no completion.
 HEAD = 1 << 16
@@ -38,6 +42,11 @@ def first_record_names(
     with open(path, "rb") as file:
         data = file.read(head)
         whole = len(data) < head or not file.read(1)  # the head is the whole file
+    if data.startswith(NPY_MAGIC):  # one array, named as np.savez names an array given without a name
+        return ["arr_0"]
+    if data.startswith(ZIP_MAGIC):  # an .npz: its arrays, from the archive's directory
+        with zipfile.ZipFile(path) as archive:
+            return [name.removesuffix(".npy") for name in archive.namelist()]
     if path.lower().endswith(".gz") or data.startswith(GZIP_MAGIC):
         inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)  # gzip's header and trailer
         data = inflate.decompress(data, head)

@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -28,6 +29,9 @@ from .errors import InputError, quoted
 from .numbers import BLANKS, NULL_VALUES, format_floats, format_tokens, is_missing, parse_cells, parse_number
 from .readers import CHUNK_SIZE, Batch, Block, Deferred, JsonField, Layout, Piece, unquote, unquote_bytes
 from .workers import Job, Workers
+
+if TYPE_CHECKING:
+    from .npy_input import Units
 
 _BLANK_BYTES = BLANKS.encode()
 #: Input this big is worth starting the worker processes for
@@ -87,6 +91,7 @@ class Processed:
     summary: bytes | None = None  # what a worker process summarised of the numbers, for --stats
     # one piece of a long record, with the output fields as cells; every field of it is a value
     piece: Piece | None = None
+    units: Units | None = None  # where the values of an array's chunk sit along its last axis
 
     def is_transformed(self, column: int) -> bool:
         return self.piece is not None or column in self.transformed
@@ -116,6 +121,8 @@ class Columns:
 
     @property
     def rows(self) -> int:
+        if not self.raw and self.results:  # numbers with no text as read (see process_values)
+            return int(next(iter(self.results.values())).computed.size)
         return len(self.raw) // self.width
 
     def values(self, fields: list[bytes]) -> list[bytes]:
@@ -123,6 +130,29 @@ class Columns:
         if not self.quoted:
             return fields
         return [unquote_bytes(field) for field in fields]
+
+
+def process_values(
+    source: str,
+    values: NDArray[np.float64],
+    function: Callable[[ArrayLike], NDArray[np.float64]],
+    *,
+    key: int = 0,
+    first: int = 1,
+    units: Units | None = None,
+    outputs: bool = True,
+    inputs: bool = True,
+) -> Processed:
+    """A chunk of numbers already read (from an array) as a value list: each computed, and written as text
+    for the formats that need it, the results when ``outputs`` and the values read as well when ``inputs``.
+    Its numbers are summarised under ``key``; ``first`` is the 1-based place of its first value."""
+    computed = function(values)
+    none = np.empty(0, dtype=np.intp)
+    raw = format_tokens(values) if inputs else []
+    out = format_tokens(computed) if outputs else []
+    columns = Columns(1, raw, out, {0: Computed(values, computed, none, none)})
+    places = range(first, first + values.size)
+    return Processed(source, [], [], places, {0}, {key: (values, computed)}, columns=columns, units=units)
 
 
 class Processor:

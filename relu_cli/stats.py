@@ -59,6 +59,10 @@ class ColumnStats:
     capped: int = 0  # inputs at or above max_value
     inputs: Spread = field(default_factory=Spread)
     outputs: Spread = field(default_factory=Spread)
+    # of an array with two axes or more: per unit (index of the last axis), whether any input was above
+    # the threshold; a unit that never was is dead
+    alive: NDArray[np.bool_] | None = None
+    samples: int = 0  # the values of each unit
 
 
 class Stats:
@@ -99,6 +103,11 @@ class Stats:
                 stats.capped += int(np.count_nonzero(read >= self.max_value))
             stats.inputs.add(read)
             stats.outputs.add(computed)
+            if batch.units is not None:
+                if stats.alive is None:
+                    stats.alive = np.zeros(batch.units.count, dtype=bool)
+                    stats.samples = batch.units.samples
+                stats.alive[batch.units.of(np.flatnonzero(~(read <= self.threshold)))] = True
         for column, missing in batch.missing.items():
             if missing:
                 self.columns.setdefault(column, ColumnStats()).missing += missing
@@ -136,12 +145,13 @@ class Stats:
             stats.outputs.merge(Spread(*numbers[8:12]))
             stats.missing += numbers[12]
 
-    def blocks(self, names: list[str], *, named: bool = False) -> list[str]:
+    def blocks(self, names: list[str], *, named: bool = False, kind: str = "column") -> list[str]:
         """The summary as text, one block of lines per column in column order; ``0 values`` when
         nothing was read.
 
         ``names`` are the input's column names; each block says which column it is for when ``named``
-        (an input with a header) or when several columns were transformed.
+        (an input with a header) or when several columns were transformed. ``kind`` is what a column is
+        called: ``array`` for the arrays of NumPy input.
         """
         if not self.columns:
             return ["0 values"]
@@ -150,17 +160,23 @@ class Stats:
         for column in sorted(self.columns):
             stats = self.columns[column]
             name = names[column] if column < len(names) else str(column + 1)
-            head = f"column {name}: " if named else ""
+            head = f"{kind} {name}: " if named else ""
             head += f"{stats.count:,} value" + ("" if stats.count == 1 else "s")
             head += f", {stats.nan:,} NaN" if stats.nan else ""
             lines = [head + (f", {stats.missing:,} missing" if stats.missing else "")]
             branch = "zeroed" if self.function == "relu" else "scaled"
-            rows = [(f"{branch}, x <= {_number(self.threshold)}", stats.below)]
+            rows = [(f"{branch}, x <= {_number(self.threshold)}", stats.below, stats.count, "")]
             if self.max_value is not None:
-                rows.append((f"capped, x >= {_number(self.max_value)}", stats.capped))
-            width = max(len(label) for label, _ in rows)
-            for label, count in rows:
-                lines.append(f"  {label:<{width}} {count:>7,} {_percent(count, stats.count):>7}")
+                rows.append((f"capped, x >= {_number(self.max_value)}", stats.capped, stats.count, ""))
+            if stats.alive is not None and stats.samples:
+                units = stats.alive.size
+                dead = int(units - np.count_nonzero(stats.alive))
+                label = f"dead units, x <= {_number(self.threshold)} in all {stats.samples:,} samples"
+                rows.append((label, dead, units, f" of {units:,} units"))
+            width = max(len(row[0]) for row in rows)
+            digits = max(7, *(len(f"{row[1]:,}") for row in rows))
+            for label, count, whole, of in rows:
+                lines.append(f"  {label:<{width}} {count:>{digits},} {_percent(count, whole):>7}{of}")
             lines.extend(_spread_table(stats.inputs, stats.outputs))
             blocks.append("\n".join(lines))
         return blocks

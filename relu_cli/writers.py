@@ -105,7 +105,7 @@ def value_pairs(batch: Processed) -> Iterator[tuple[str, str, bool]]:
             yield value, unquote(raw), batch.is_transformed(column)
 
 
-def write_all(out: BinaryIO, data: bytes) -> None:
+def write_all(out: BinaryIO, data: bytes | memoryview) -> None:
     """Write all of ``data`` to ``out``.
 
     When the reader of a pipe goes away in the middle of a large write, the kernel takes part of it and
@@ -133,7 +133,7 @@ class Writer:
             data = text.encode("utf-8", "backslashreplace")
         self.send(data)
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes | memoryview) -> None:
         if data:
             write_all(self.out, data)
             self.out.flush()
