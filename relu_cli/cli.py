@@ -287,7 +287,10 @@ def _examples(command: str, *, slope: bool) -> str:
         (f"relu-cli {command} -1 2 --format json | jq '.[].output'", "JSON out, into jq"),
         (f"echo '[-1, 2.5]' | relu-cli {command}", "JSON in, JSON of the same shape out"),
         (f"relu-cli {command} -n -f data.csv.gz", "the columns of a gzip-compressed CSV"),
-        (f"relu-cli {command} -f acts.npy --stats > /dev/null", "a NumPy array: its dead units"),
+        (
+            f"relu-cli {command} -f acts.npy --stats 2>&1 >/dev/null",
+            "dead units of an np.save array",
+        ),
         (
             f"seq -100000 100000 | parallel --pipe -k --block 1M relu-cli {command} | tail -1",
             "all cores with GNU parallel: the same output as one process",

@@ -12,6 +12,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_e2e import RELU_CLI, on_terminal, shell
 from typer.testing import CliRunner
@@ -99,6 +100,7 @@ def test_every_help_example_runs(command: list[str], tmp_path: Path) -> None:
         pytest.skip("jq is not installed")
     (tmp_path / "data.csv").write_text("x,y,label\n-1,2,a\n3,-4,b\n")
     (tmp_path / "data.csv.gz").write_bytes(gzip.compress(b"x,y,label\n-1,2,a\n"))
+    np.save(tmp_path / "acts.npy", np.array([[-1.0, 2.0], [-3.0, 4.0]], dtype=np.float32))
     examples = help_examples(command)
     assert len(examples) >= 7
     for example in examples:
