@@ -19,9 +19,9 @@ with atheris.instrument_imports():
     # relu-cli imports these lazily, when data arrives: import them here so they are instrumented
     from cases import check
 
-    import relu_cli.pipeline
-    import relu_cli.readers
-    import relu_cli.writers  # noqa: F401
+    import relu_cli.input.text
+    import relu_cli.output
+    import relu_cli.transform  # noqa: F401
 
 if __name__ == "__main__":
     atheris.Setup(sys.argv, check)

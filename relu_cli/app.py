@@ -17,10 +17,10 @@ from .errors import ExitCode, ReluCliError, UsageError
 from .numbers import NULL_VALUES
 
 if TYPE_CHECKING:
-    from .npy_input import ArrayInput
-    from .pipeline import Processed
-    from .readers import Batch, Layout
+    from .chunks import Batch, Layout
+    from .input.npy import ArrayInput
     from .stats import Stats
+    from .transform import Processed
 
 PROG = "relu-cli"
 
@@ -223,10 +223,14 @@ def _run(request: Request, env: Environment) -> int:
     # numpy's OpenBLAS starts a thread per core when imported: about 50 ms of start-up on two cores, for
     # linear algebra relu-cli never does
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from . import core, json_input, npy_input, pipeline, readers, sniff, writers
+    from . import chunks, core, output, transform
+    from .input import json as json_input
+    from .input import npy as npy_input
+    from .input import sniff
+    from .input import text as text_input
+    from .parallel import Workers, default_count
     from .progress import ReadProgress
     from .stats import Stats
-    from .workers import Workers, default_count
 
     _check_knobs(request.max_value, request.threshold)
     function = core.activation(
@@ -241,15 +245,15 @@ def _run(request: Request, env: Environment) -> int:
         fmt = OutputFormat.table if env.stdout_isatty else OutputFormat.text
     if fmt.binary and env.stdout_isatty:
         raise UsageError(f"--format {fmt.value} writes binary; redirect it to a file")
-    tally = pipeline.Tally()
+    tally = transform.Tally()
     summary = Stats(request.function, threshold=request.threshold, max_value=request.max_value)
     # a bar only where nothing else is being drawn meanwhile: data streaming to the same terminal is
     # progress enough, and a table is drawn after the bar is gone
     show_progress = env.stderr_isatty and not request.quiet and not request.values
     show_progress &= not env.stdout_isatty or fmt is OutputFormat.table
     progress: ReadProgress | None = None
-    writer: writers.Writer | None = None
-    processor: pipeline.Processor | None = None
+    writer: output.Writer | None = None
+    processor: transform.Processor | None = None
     workers: Workers | None = None
     first_layout: Layout | None = None
     records = False  # whether any record was read (and so could have been transformed)
@@ -261,7 +265,7 @@ def _run(request: Request, env: Environment) -> int:
         """Each input's layout, its batches, whether more of it can be read without waiting, and the
         arrays it holds when it is NumPy's (then it has no batches)."""
         if request.values:
-            layout, batch = readers.read_values(request.values)
+            layout, batch = text_input.read_values(request.values)
             yield layout, iter([batch]), lambda: True, None
             return
         inputs = _open_inputs(request, env, stack) if request.files else iter([("<stdin>", env.stdin)])
@@ -270,16 +274,16 @@ def _run(request: Request, env: Environment) -> int:
                 opened = progress.track(source, opened)  # the bytes read, compressed or not
             stream, is_json = sniff.open_input(opened, source)
             if npy_input.is_array_data(stream.peek(len(npy_input.NPY_MAGIC))):  # type: ignore[attr-defined]
-                layout = readers.Layout(source, readers.WHITESPACE, None, ["1"], value_list=True)  # of values
+                layout = chunks.Layout(source, chunks.WHITESPACE, None, ["1"], value_list=True)  # of values
                 yield layout, iter([]), lambda: True, npy_input.open_arrays(stream, source, stack)
                 continue
-            reader: readers.TextReader | json_input.JsonReader
+            reader: text_input.TextReader | json_input.JsonReader
             if is_json and delimiter is None and request.header is None:  # else: text, as the options say
                 reader = json_input.JsonReader(stream, source)
             else:
-                explicit = delimiter if delimiter != "whitespace" else readers.WHITESPACE
-                by_name = readers.delimiter_for_path(source)
-                reader = readers.TextReader(
+                explicit = delimiter if delimiter != "whitespace" else chunks.WHITESPACE
+                by_name = text_input.delimiter_for_path(source)
+                reader = text_input.TextReader(
                     stream,
                     source,
                     delimiter=explicit,
@@ -293,10 +297,10 @@ def _run(request: Request, env: Environment) -> int:
             first = next(batches, None)
             if first is None or reader.layout is None:
                 continue
-            ready = reader.ready if isinstance(reader, readers.TextReader) else lambda: False
+            ready = reader.ready if isinstance(reader, text_input.TextReader) else lambda: False
             yield reader.layout, _chain(first, batches), ready, None
 
-    def make_writer(layout: Layout, chosen: list[ArrayInput] | None = None) -> writers.Writer:
+    def make_writer(layout: Layout, chosen: list[ArrayInput] | None = None) -> output.Writer:
         title, notes, headings = _title(request)
         if chosen:
             title += " · " + ", ".join(
@@ -307,28 +311,32 @@ def _run(request: Request, env: Environment) -> int:
         if fmt is OutputFormat.table:
             size = shutil.get_terminal_size()
             rows = request.max_rows if request.max_rows is not None else max(10, size.lines - 8)
-            style = writers.TableStyle(title, notes, env.stdout_color, size.columns, rows)
+            from .output.table import TableStyle
+
+            style = TableStyle(title, notes, env.stdout_color, size.columns, rows)
         if fmt is OutputFormat.text and layout.json_shape:
-            return json_input.JsonTextWriter(env.stdout, layout)
+            from .output.json import JsonTextWriter
+
+            return JsonTextWriter(env.stdout, layout)
         if fmt.binary:
-            from .npy_output import NpyWriter, NpzWriter
+            from .output.npy import NpyWriter, NpzWriter
 
             if fmt is OutputFormat.npz:
                 return NpzWriter(env.stdout, layout, arrays=chosen is not None)
             if chosen:  # its shape is known: written as the array was stored
                 return NpyWriter(env.stdout, layout, chosen[0].shape, fortran=chosen[0].fortran)
             return NpyWriter(env.stdout, layout)
-        return writers.make_writer(fmt, env.stdout, layout, table_style=style, headings=headings)
+        return output.make_writer(fmt, env.stdout, layout, table_style=style, headings=headings)
 
     def write_arrays(layout: Layout, found: list[ArrayInput]) -> None:
         """The arrays of one input, those chosen with ``--columns`` transformed, in bulk a chunk at a time;
         an archive's others are copied to ``--format npz`` output as they were."""
-        from .npy_output import NpzWriter
+        from .output.npy import NpzWriter
 
         nonlocal writer, records
         chosen = set(range(len(found)))
         if request.columns is not None:
-            chosen = set(readers.parse_columns(request.columns, [array.name for array in found]))
+            chosen = set(transform.parse_columns(request.columns, [array.name for array in found]))
         transformed = [array for index, array in enumerate(found) if index in chosen]
         if fmt is OutputFormat.npy and len(arrays) + len(transformed) > 1:
             where = transformed[-1].source if transformed else None
@@ -353,7 +361,7 @@ def _run(request: Request, env: Environment) -> int:
             for values, units in array.chunks(
                 c_order=texts, size=npy_input.CHUNK_VALUES * (1 if texts else 16)
             ):
-                processed = pipeline.process_values(
+                processed = transform.process_values(
                     array.source,
                     values,
                     function,
@@ -392,8 +400,8 @@ def _run(request: Request, env: Environment) -> int:
                     first_layout = layout
                     columns = None
                     if request.columns is not None:
-                        columns = readers.parse_columns(request.columns, layout.names)
-                    processor = pipeline.Processor(
+                        columns = transform.parse_columns(request.columns, layout.names)
+                    processor = transform.Processor(
                         layout,
                         function,
                         columns=columns,
@@ -401,8 +409,7 @@ def _run(request: Request, env: Environment) -> int:
                         tally=tally,
                         nulls=request.nulls,
                     )
-                    # the bulk work of large inputs in worker processes; not with --stats, which needs
-                    # the numbers read and computed, not just the text
+                    # the bulk work of large inputs in worker processes, but for a table, drawn here
                     count = default_count() if request.jobs is None else request.jobs - 1
                     count = 0 if fmt is OutputFormat.table else count
                     writer = make_writer(layout)
@@ -410,16 +417,16 @@ def _run(request: Request, env: Environment) -> int:
                     workers = stack.enter_context(Workers(processor.work(writer.render, summarize), count))
                     writer.start()
                 else:
-                    readers.check_same_layout(first_layout, layout)
+                    chunks.check_same_layout(first_layout, layout)
                 assert processor is not None and writer is not None and workers is not None
-                for processed in processor.run(batches, workers, ready=ready):
+                for processed in processor.run(workers.map(batches, processor.job, ready=ready)):
                     records = records or bool(processed.lines) or bool(processed.rendered)
                     writer.write(processed)
                     if request.stats:
                         summary.add(processed)
             if writer is None:  # no records at all
                 writer = make_writer(
-                    readers.Layout("<empty>", readers.WHITESPACE, None, ["1"], value_list=True)
+                    chunks.Layout("<empty>", chunks.WHITESPACE, None, ["1"], value_list=True)
                 )
                 writer.start()
             if progress is not None:
@@ -474,7 +481,7 @@ def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
 def _list_names(env: Environment, layout: Layout, arrays: list[ArrayInput] | None = None) -> None:
     """``--names``: each column's 1-based number and name, as ``csvcut -n`` prints them; an array's name
     with its dtype and shape."""
-    from .writers import write_all
+    from .output import write_all
 
     if arrays is not None:
         listing = "".join(f"{i:3}: {array.name}  {array.description}\n" for i, array in enumerate(arrays, 1))

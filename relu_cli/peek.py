@@ -2,7 +2,7 @@
 
 Completion runs on every TAB, so only the head of the file is read (at most :data:`HEAD` bytes, and as
 many decompressed for gzip), and numpy is never imported: delimited text goes through
-:class:`~relu_cli.readers.TextReader`, so the names are the ones ``--names`` lists, a JSON input's first
+:class:`~relu_cli.input.text.TextReader`, so the names are the ones ``--names`` lists, a JSON input's first
 value through the standard library's decoder, and an ``.npz`` archive's directory through :mod:`zipfile`.
 """
 
@@ -16,10 +16,11 @@ import stat
 import zipfile
 import zlib
 
-from .readers import WHITESPACE, TextReader, delimiter_for_path
-from .sniff import GZIP_MAGIC
+from .chunks import WHITESPACE
+from .input.sniff import GZIP_MAGIC
+from .input.text import TextReader, delimiter_for_path
 
-NPY_MAGIC = b"\x93NUMPY"  # as relu_cli.npy_input has them, which imports numpy
+NPY_MAGIC = b"\x93NUMPY"  # as relu_cli.input.npy has them, which imports numpy
 ZIP_MAGIC = b"PK\x03\x04"
 
 #: How much of a file is read: a first record longer than this gets no completion.

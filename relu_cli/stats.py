@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from .pipeline import Processed
+from .transform import Processed
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Stats:
     values were transformed with, so the counts follow the function's branches in either mode.
 
     >>> import numpy as np
-    >>> from relu_cli.pipeline import Processed
+    >>> from relu_cli.transform import Processed
     >>> stats = Stats("relu")
     >>> x = np.array([-3.0, -1.0, 0.0, 2.0, np.nan])
     >>> stats.add(Processed("arguments", [], [], [], {0}, {0: (x, np.maximum(x, 0.0))}))

@@ -538,7 +538,7 @@ def test_default_max_rows_fits_the_terminal() -> None:
 
 
 def test_help_says_what_max_rows_zero_costs_on_a_long_input() -> None:
-    from relu_cli.writers import STREAM_AFTER
+    from relu_cli.output.table import STREAM_AFTER
 
     text = " ".join(ok("relu", "--help").split())
     assert f"0 = all: past {STREAM_AFTER:,} rows the table is drawn as rows come" in text

@@ -20,16 +20,16 @@ import pytest
 
 from relu_cli import core
 from relu_cli.errors import InputError
+from relu_cli.input.text import TextReader
 from relu_cli.numbers import NUMBER
-from relu_cli.pipeline import (
+from relu_cli.output.text import TextWriter
+from relu_cli.parallel import Workers
+from relu_cli.transform import (
     OnError,
     Processed,
     Processor,
     Tally,
 )
-from relu_cli.readers import TextReader
-from relu_cli.workers import Workers
-from relu_cli.writers import TextWriter
 
 RELU_CLI = str(Path(sys.executable).parent / "relu-cli")
 
@@ -100,7 +100,8 @@ def run_pipeline(
     writer.start()
     processed = []
     with Workers(processor.work(writer.render), workers) as helpers:
-        for batch in processor.run([first, *batches], helpers, ready=lambda: True, big=0):
+        in_order = helpers.map([first, *batches], processor.job, ready=lambda: True, start_after=0)
+        for batch in processor.run(in_order):
             processed.append(batch)
             writer.write(batch)
         assert helpers.started == bool(workers), "the workers were not used"
@@ -237,7 +238,8 @@ def test_a_bad_value_stops_the_stream_after_the_records_before_it(workers: int) 
     out = io.BytesIO()
     writer = TextWriter(out, reader.layout)  # type: ignore[arg-type]
     with Workers(processor.work(writer.render), workers) as helpers, pytest.raises(InputError) as raised:
-        for processed in processor.run([first, *batches], helpers, ready=lambda: True, big=0):
+        in_order = helpers.map([first, *batches], processor.job, ready=lambda: True, start_after=0)
+        for processed in processor.run(in_order):
             writer.write(processed)
     assert str(raised.value) == "<stdin>:2223:1: 'oops' is not a number"
     written = out.getvalue().decode().splitlines()

@@ -135,7 +135,7 @@ def test_quoted_fields_in_every_format_equal_the_reference(seed: int, count: int
 
 
 def test_quoted_fields_take_the_bulk_path() -> None:
-    from relu_cli.readers import TextReader
+    from relu_cli.input.text import TextReader
 
     data = "id,label,x\n" + "".join(f'{i},"a, ""{i}""",{i - 50}\n' for i in range(100))
     reader = TextReader(io.BytesIO(data.encode()), "<stdin>")

@@ -17,7 +17,7 @@ import pytest
 from test_e2e import RELU_CLI, shell
 
 from relu_cli.errors import InputError
-from relu_cli.json_input import JsonReader
+from relu_cli.input.json import JsonReader
 
 OBJECTS = '[{"id": 1, "x": -2, "label": "a, \\"b\\""}, {"id": 2, "x": 3.50, "label": "c"}]'
 NDJSON = '{"id": 1, "x": -2, "ok": true, "tags": ["p", 1.50]}\n{"x": 4, "id": 2, "ok": false, "tags": null}\n'

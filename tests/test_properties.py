@@ -27,7 +27,7 @@ PROPERTY = settings(
 )
 runner = CliRunner()
 
-# An independent statement of what a number looks like (written apart from relu_cli.readers.NUMBER).
+# An independent statement of what a number looks like (written apart from relu_cli.numbers.NUMBER).
 REFERENCE_NUMBER = re.compile(
     r"\s*[+-]?(\d+(\.\d*)?([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|[iI][nN][fF]([iI][nN][iI][tT][yY])?|[nN][aA][nN])\s*"
 )

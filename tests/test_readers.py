@@ -8,23 +8,18 @@ import os
 
 import pytest
 
+from relu_cli.chunks import WHITESPACE, Batch, Layout, check_same_layout, split_record, unquote
 from relu_cli.errors import ExitCode, InputError, UsageError
-from relu_cli.readers import (
-    WHITESPACE,
-    Batch,
-    Layout,
+from relu_cli.input.text import (
     TextReader,
-    check_same_layout,
     column_names,
     delimiter_for_path,
     is_header,
-    parse_columns,
-    parse_number,
     read_values,
     sniff_delimiter,
-    split_record,
-    unquote,
 )
+from relu_cli.numbers import parse_number
+from relu_cli.transform import parse_columns
 
 # ------------------------------------------------------------------------------------------- helpers
 

@@ -7,8 +7,8 @@ import re
 import numpy as np
 from test_e2e import on_terminal, shell
 
-from relu_cli.pipeline import Processed
 from relu_cli.stats import Stats
+from relu_cli.transform import Processed
 
 
 def _batch(read: list[float], computed: list[float], column: int = 0) -> Processed:
@@ -131,19 +131,20 @@ def test_a_worker_summarises_its_block_as_the_main_process_would() -> None:
     from relu_cli import core
     from relu_cli.app import _summarize
     from relu_cli.choices import OnError
-    from relu_cli.pipeline import Processor, Tally
-    from relu_cli.readers import TextReader
-    from relu_cli.writers import TextWriter
+    from relu_cli.input.text import TextReader
+    from relu_cli.output.text import TextWriter
+    from relu_cli.transform import Processor, Tally
 
     data = b"".join(b"%r\n" % (i * 0.25 - 300) for i in range(3000)) + b"nan\ninf\n-inf\n"
     reader = TextReader(io.BytesIO(data), "<stdin>", chunk_size=1 << 16)
     batches = reader.batches()
     next(batches)  # the first line comes alone
-    block = next(batches).block
+    batch = next(batches)
+    block = batch.block
     assert reader.layout is not None and block is not None
     processor = Processor(reader.layout, core.relu, columns=None, on_error=OnError.fail, tally=Tally())
     writer = TextWriter(io.BytesIO(), reader.layout)  # type: ignore[arg-type]
-    result = processor.work(writer.render, _summarize(Stats("relu")))(processor.job(block, [0]))
+    result = processor.work(writer.render, _summarize(Stats("relu")))(processor.job(batch) or b"")
     assert result is not None
     _, summary, rendered = result.split(b"\n", 2)
     merged, counted = Stats("relu"), Stats("relu")

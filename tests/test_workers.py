@@ -1,5 +1,5 @@
 """Worker processes: the bulk work of large inputs done in forked copies, with the output exactly as from one
-process. First the :class:`~relu_cli.workers.Workers` themselves, then the installed ``relu-cli`` with
+process. First the :class:`~relu_cli.parallel.Workers` themselves, then the installed ``relu-cli`` with
 ``--jobs`` on inputs large enough to start them."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from relu_cli import workers as workers_module
-from relu_cli.workers import Workers
+from relu_cli import parallel as workers_module
+from relu_cli.parallel import Workers
 
 RELU_CLI = str(Path(sys.executable).parent / "relu-cli")
 MAIN = os.getpid()

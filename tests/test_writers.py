@@ -11,9 +11,12 @@ import pytest
 from numpy.typing import ArrayLike, NDArray
 
 from relu_cli import core
-from relu_cli.pipeline import OnError, Processed, Processor, Tally
-from relu_cli.readers import CHUNK_SIZE, Batch, Layout, TextReader, parse_columns, read_values
-from relu_cli.writers import OutputFormat, TableStyle, make_writer
+from relu_cli.choices import OutputFormat
+from relu_cli.chunks import CHUNK_SIZE, Batch, Layout
+from relu_cli.input.text import TextReader, read_values
+from relu_cli.output import make_writer
+from relu_cli.output.table import TableStyle
+from relu_cli.transform import OnError, Processed, Processor, Tally, parse_columns
 
 Function = Callable[[ArrayLike], NDArray[np.float64]]
 

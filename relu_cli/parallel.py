@@ -1,5 +1,5 @@
 """Worker processes for large inputs: the bulk parse, compute and format of blocks (see
-:mod:`relu_cli.pipeline`) run in forked copies of relu-cli while the main process reads and writes.
+:mod:`relu_cli.transform`) run in forked copies of relu-cli while the main process reads and writes.
 
 The work is a pure function from bytes to bytes (or None). Jobs go out round robin and their results are
 taken back in the order they were given, so the output is the same as from one process. Only bytes cross
@@ -22,11 +22,15 @@ import struct
 import sys
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 Work = Callable[[bytes], bytes | None]
+T = TypeVar("T")
+#: Bytes of jobs before the workers are started: a smaller input is done before they would have been
+BIG_INPUT = 1 << 18
 
 _HEADER = struct.Struct("<qq")  # where the bytes are (a slot, or one of these two) and how many
 _INLINE = -1  # in the pipe, right after the header
@@ -102,6 +106,52 @@ class Workers:
     @property
     def started(self) -> bool:
         return self._workers is not None
+
+    def map(
+        self,
+        items: Iterable[T],
+        job_of: Callable[[T], bytes | None],
+        *,
+        ready: Callable[[], bool],
+        start_after: int = BIG_INPUT,
+    ) -> Iterator[tuple[T, bytes | None]]:
+        """Each item in order, with what the work gave for its job, or with None: for an item that has no
+        job (``job_of`` gives None), one given before the jobs reached ``start_after`` bytes, or one whose
+        work gave None. The caller does those itself, in their place.
+
+        Up to two jobs a worker are in work ahead of the item given back; when the input has nothing more
+        ready (``ready()`` is false), all are given back before the next item is asked for, so a slow
+        stream's output is not held back. An item without a job comes after those before it are given
+        back, and so does an error raised by ``items``.
+        """
+        in_work: deque[tuple[T, Job]] = deque()
+        seen = 0  # bytes of the jobs so far
+        iterator = iter(items)
+        while True:
+            try:
+                item = next(iterator)
+            except StopIteration:
+                break
+            except Exception:
+                while in_work:
+                    given, job = in_work.popleft()
+                    yield given, self.result(job)
+                raise
+            data = job_of(item) if self.count else None
+            seen += len(data) if data is not None else 0
+            if data is None or seen < start_after:
+                while in_work:
+                    given, job = in_work.popleft()
+                    yield given, self.result(job)
+                yield item, None
+                continue
+            in_work.append((item, self.submit(data)))
+            while in_work and (len(in_work) > 2 * self.count or not ready()):
+                given, job = in_work.popleft()
+                yield given, self.result(job)
+        while in_work:
+            given, job = in_work.popleft()
+            yield given, self.result(job)
 
     def submit(self, data: bytes) -> Job:
         """Give ``data`` to the next worker; :meth:`result` waits for what it gives back."""

@@ -1,13 +1,13 @@
 """Processing: the numeric core applied to the selected columns of each batch, with bad data handled as
 ``--on-error`` says. No terminal, no files: batches in, batches out.
 
-A batch that came as a :class:`~relu_cli.readers.Block` of plain lines is transformed in bulk into
+A batch that came as a :class:`~relu_cli.chunks.Block` of plain lines is transformed in bulk into
 :class:`Columns`: each numeric column parsed by :func:`~relu_cli.numbers.parse_cells`, whose odd cells
 (missing, ``nan``, ``+1``, bad) cost in proportion to their number, computed by the core, and formatted by
 :func:`~relu_cli.numbers.format_tokens`; writers assemble their format from the columns. Other batches
 (quoted fields, records of varying width, JSON input) go cell by cell, with the same results.
 
-For a large input, whole blocks are given to worker processes (:mod:`relu_cli.workers`) as jobs
+For a large input, whole blocks are given to worker processes (:mod:`relu_cli.parallel`) as jobs
 (:meth:`Processor.job`, :meth:`Processor.work`): transformed and rendered there, with ``--on-error skip``
 and ``nan`` applied and tallied; a block with a bad value under ``fail`` comes back to be done here, so
 every decision is the main process's (:meth:`Processor.run`).
@@ -15,7 +15,6 @@ every decision is the main process's (:meth:`Processor.run`).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
@@ -25,17 +24,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
-from .errors import InputError, quoted
+from .chunks import Batch, Block, Deferred, JsonField, Layout, Piece, unquote, unquote_bytes
+from .errors import InputError, UsageError, quoted
 from .numbers import BLANKS, NULL_VALUES, format_floats, format_tokens, is_missing, parse_cells, parse_number
-from .readers import CHUNK_SIZE, Batch, Block, Deferred, JsonField, Layout, Piece, unquote, unquote_bytes
-from .workers import Job, Workers
 
 if TYPE_CHECKING:
-    from .npy_input import Units
+    from .input.npy import Units
+
 
 _BLANK_BYTES = BLANKS.encode()
-#: Input this big is worth starting the worker processes for
-BIG_INPUT = CHUNK_SIZE // 2
 
 
 @dataclass
@@ -165,7 +162,7 @@ class Processor:
     A missing value — empty, blank, or one of ``nulls`` (:func:`~relu_cli.numbers.is_missing`) — passes
     through as written, in bulk and record by record alike; JSON output writes it ``null``.
 
-    The fields of a piece of a long record (:class:`~relu_cli.readers.Piece`) are all values, as in a
+    The fields of a piece of a long record (:class:`~relu_cli.chunks.Piece`) are all values, as in a
     value list: no column is decided from them, so nothing is kept per column however wide the record.
     """
 
@@ -342,8 +339,16 @@ class Processor:
 
         return run
 
+    def job(self, batch: Batch) -> bytes | None:
+        """A batch as a job for a worker process (:meth:`work` does it): a block whose columns are all
+        decided, with the columns to transform. None for any other batch: it is done here, in its place."""
+        if batch.block is None:
+            return None
+        numeric = self._plan(batch.block, decided=True)
+        return None if numeric is None else self.block_job(batch.block, _chosen(numeric))
+
     @staticmethod
-    def job(block: Block, chosen: list[int]) -> bytes:
+    def block_job(block: Block, chosen: list[int]) -> bytes:
         """A block and its columns to transform, as bytes for a worker process."""
         header = " ".join(
             [str(block.first_line), block.delimiter.hex(), str(int(block.quoted)), *map(str, chosen)]
@@ -518,17 +523,16 @@ class Processor:
             column=column + 1,
         )
 
-    def run(
-        self, batches: Iterable[Batch], workers: Workers, *, ready: Callable[[], bool], big: int = BIG_INPUT
-    ) -> Iterator[Processed]:
-        """Each batch processed, in order, with ``workers`` doing the bulk work as :meth:`ahead` says.
+    def run(self, batches: Iterable[tuple[Batch, bytes | None]]) -> Iterator[Processed]:
+        """Each batch processed, in order: from what a worker process gave for its :meth:`job`, or here
+        when it comes with None.
 
         A bad record stops the stream as it would a line-by-line filter, whatever the read size: the
         records before it in its batch are still given, then its error is raised.
         """
-        for batch, done in self.ahead(batches, workers, ready=ready, big=big):
-            if done is not None:
-                yield done
+        for batch, result in batches:
+            if result is not None:
+                yield self._worked(batch, result)
                 continue
             try:
                 processed = self.process(batch)
@@ -539,68 +543,17 @@ class Processor:
                 raise
             yield processed
 
-    def ahead(
-        self, batches: Iterable[Batch], workers: Workers, *, ready: Callable[[], bool], big: int = BIG_INPUT
-    ) -> Iterator[tuple[Batch, Processed | None]]:
-        """The batches in order, each with what ``workers`` made of it, or with None: then it is for
-        :meth:`process`, now.
-
-        A block goes to the workers when its columns are all decided, once the blocks read reach ``big``
-        bytes: a small input is done before the workers would have started. Up to two blocks a worker are
-        in work ahead of the one given back; when the input has nothing more ready (``ready()`` is
-        false), all are given back before the next read waits, so a slow stream's output is not held
-        back. A read error comes after the batches before it.
-        """
-        in_work: deque[_InWork] = deque()
-        seen = 0  # bytes in the blocks so far
-        iterator = iter(batches)
-        while True:
-            try:
-                batch = next(iterator, None)
-            except Exception:
-                while in_work:
-                    yield self._given_back(in_work.popleft(), workers)
-                raise
-            if batch is None:
-                break
-            block, numeric = batch.block, None
-            seen += len(block.data) if block is not None else 0
-            if block is not None and workers.count and seen >= big:
-                numeric = self._plan(block, decided=True)
-            if block is None or numeric is None:
-                while in_work:
-                    yield self._given_back(in_work.popleft(), workers)
-                yield batch, None
-                continue
-            in_work.append(_InWork(batch, numeric, workers.submit(self.job(block, _chosen(numeric)))))
-            while in_work and (len(in_work) > 2 * workers.count or not ready()):
-                yield self._given_back(in_work.popleft(), workers)
-        while in_work:
-            yield self._given_back(in_work.popleft(), workers)
-
-    def _given_back(self, item: _InWork, workers: Workers) -> tuple[Batch, Processed | None]:
-        """A block as the workers rendered it; or, when it holds a bad value or could not be rendered in
-        bulk, the batch and None: then :meth:`process` does it here."""
-        result = workers.result(item.job)
-        if result is None:
-            return item.batch, None
+    def _worked(self, batch: Batch, result: bytes) -> Processed:
+        """A block as a worker process transformed and rendered it (:meth:`work`); its columns were all
+        decided when it was given (:meth:`job`), so nothing is decided here."""
         tally, summary, rendered = result.split(b"\n", 2)
         self.tally.add(Tally.loads(tally))
-        if not self.fixed_columns:
-            self.numeric.update(item.numeric)
-        transformed = set(_chosen(item.numeric))
-        return item.batch, Processed(
-            item.batch.source, [], [], [], transformed, {}, rendered=rendered, summary=summary or None
+        assert batch.block is not None
+        numeric = self._plan(batch.block, decided=True)
+        transformed = set(_chosen(numeric or {}))
+        return Processed(
+            batch.source, [], [], [], transformed, {}, rendered=rendered, summary=summary or None
         )
-
-
-@dataclass
-class _InWork:
-    """A block given to the workers, as one job."""
-
-    batch: Batch
-    numeric: dict[int, bool]
-    job: Job
 
 
 def _chosen(numeric: dict[int, bool]) -> list[int]:
@@ -674,3 +627,33 @@ def _decoded_rows(columns: Columns, fields: list[bytes]) -> list[list[str]]:
     width = columns.width
     texts = [field.decode() for field in fields]
     return [texts[start : start + width] for start in range(0, len(texts), width)]
+
+
+def parse_columns(spec: str, names: list[str]) -> list[int]:
+    """0-based column indexes for a csvkit-style list: names, 1-based numbers and ranges (``1,3-5,x``).
+
+    A name is looked up first, so a column named ``2`` is found by its name: as written, then with the
+    blanks around the item and around the names ignored, so ``b`` finds a column named ``b  `` (the
+    first one, should several differ only in blanks).
+
+    >>> parse_columns("b,1", ["a", " b "]), parse_columns(" b ", ["b", " b "])
+    ([1, 0], [1])
+    """
+    indexes: list[int] = []
+    trimmed = [name.strip(BLANKS) for name in names]
+    for part in spec.split(","):
+        item = part.strip()
+        looked_up = ((names, part), (names, item), (trimmed, item.strip(BLANKS)))
+        found = next((where.index(wanted) for where, wanted in looked_up if wanted in where), None)
+        if found is not None:
+            indexes.append(found)
+            continue
+        bounds = item.split("-")
+        if 1 <= len(bounds) <= 2 and all(b.isdigit() for b in bounds):
+            low, high = int(bounds[0]), int(bounds[-1])
+            if 1 <= low <= high <= len(names):
+                indexes.extend(i for i in range(low - 1, high) if i not in indexes)
+                continue
+        available = ", ".join(f"{i} {quoted(name)}" for i, name in enumerate(names, start=1))
+        raise UsageError(f"no column {quoted(item)}; available: {available}", where="--columns")
+    return indexes

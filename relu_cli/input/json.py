@@ -4,9 +4,8 @@ Each object is a record and its keys are the columns, so ``--columns`` names key
 is a value list, like numbers one per line. Values become the fields the rest of relu-cli knows: a number
 as written, ``null`` as a missing (empty) field, a string quoted as in CSV (so one that spells a number
 counts as that number, as in CSV), and ``true``, ``false``, arrays and objects as compact JSON. Each is a
-:class:`~relu_cli.readers.JsonField` that remembers the JSON value it was, so that JSON output writes an
+:class:`~relu_cli.chunks.JsonField` that remembers the JSON value it was, so that JSON output writes an
 untransformed value back with its type and its number's spelling.
-:class:`JsonTextWriter` writes records back in the input's shape, so ``text`` output of JSON is JSON.
 
 Arrays and objects may nest up to :data:`MAX_DEPTH` levels; deeper ones are an error at their line.
 ``NaN``, ``Infinity`` and ``-Infinity``, which Python's json reads but JSON does not have, are read as
@@ -25,19 +24,22 @@ from collections.abc import Iterator
 from itertools import repeat
 from typing import Any, BinaryIO
 
-from .errors import InputError, quoted, shortened
-from .numbers import parse_number
-from .pipeline import Processed
-from .readers import CHUNK_SIZE, WHITESPACE, Batch, JsonField, Layout, unquote
-from .writers import Writer, json_string
+from ..chunks import CHUNK_SIZE, WHITESPACE, Batch, JsonField, Layout, unquote
+from ..errors import InputError, quoted, shortened
+from ..numbers import parse_number
 
 _BLANK = re.compile(r"[ \t\r\n]*")
+
+
 _NUMBER_GOES_ON = ("", *"0123456789.eE+-")  # what may follow a number cut short
+
 
 #: How deep arrays and objects may nest in each other, counting the document's own top-level array. Python's
 #: json reader recurses once a level, so a limit well below Python's recursion limit keeps the depth at
 #: which input is refused the same wherever relu-cli is called from.
 MAX_DEPTH = 512
+
+
 _NOT_JSON_NUMBERS = ("NaN", "Infinity", "-Infinity")  # what Python's json reads but JSON does not have
 
 
@@ -58,7 +60,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
     >>> _object([("x", 1), ("x", 2)])
     Traceback (most recent call last):
-    relu_cli.json_input.DuplicateKey: x
+    relu_cli.input.json.DuplicateKey: x
     """
     made = dict(pairs)
     if len(made) < len(pairs):
@@ -77,6 +79,14 @@ class NestingError(ValueError):
 _DECODER = json.JSONDecoder(
     object_pairs_hook=_object, parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=JsonNumber
 )
+
+
+def json_string(text: str) -> str:
+    """``text`` as a JSON string. A lone surrogate (read from JSON input, where only an escape such as
+    ``\\ud800`` can make one) stays in it, and :meth:`Writer.emit` writes it as that escape."""
+    import json  # here, not at the top: text output, the usual case, starts faster without it
+
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _scalar(value: Any) -> str:
@@ -168,7 +178,7 @@ def _perhaps_cut(text: str, error: json.JSONDecodeError) -> bool:
 
 
 class JsonReader:
-    """Records from a byte stream of JSON; like :class:`~relu_cli.readers.TextReader`, :attr:`layout`
+    """Records from a byte stream of JSON; like :class:`~relu_cli.input.text.TextReader`, :attr:`layout`
     describes the input once the first batch has been produced."""
 
     def __init__(self, stream: BinaryIO, source: str, *, chunk_size: int = CHUNK_SIZE) -> None:
@@ -294,39 +304,3 @@ class JsonReader:
         if self.layout is None and self.shape == "array":
             self.layout = self._make_layout(None)
             yield Batch(self.source, [], [])
-
-
-class JsonTextWriter(Writer):
-    """``text`` output of JSON input: the input's shape. An array of numbers stays one array on one line;
-    an array of objects has one object per line between its brackets; NDJSON stays one object per line."""
-
-    def __init__(self, out: BinaryIO, layout: Layout) -> None:
-        super().__init__(out, layout)
-        self.array = layout.json_shape == "array"
-        self.keys = [json_string(name) for name in layout.names]
-        self.count = 0
-
-    def _item(self, row: list[str]) -> str:
-        if self.layout.value_list:
-            return to_json(row[0])
-        return "{" + ", ".join(f"{key}: {to_json(raw)}" for key, raw in zip(self.keys, row)) + "}"
-
-    def start(self) -> None:
-        if self.array:
-            self.emit("[")
-
-    def write(self, batch: Processed) -> None:
-        items = [self._item(row) for row in batch.outputs]
-        if not items:
-            return
-        if not self.array:
-            self.emit("".join(item + "\n" for item in items))
-        elif self.layout.value_list:
-            self.emit((", " if self.count else "") + ", ".join(items))
-        else:
-            self.emit(("," if self.count else "") + "\n" + ",\n".join(items))
-        self.count += len(items)
-
-    def finish(self) -> None:
-        if self.array:
-            self.emit("\n]\n" if self.count and not self.layout.value_list else "]\n")

@@ -16,14 +16,14 @@ from typing import IO, TYPE_CHECKING, BinaryIO
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import InputError
-from .numbers import parse_cells
-from .pipeline import Processed
-from .readers import Layout, unquote
-from .writers import Writer
+from ..chunks import Layout, unquote
+from ..errors import InputError
+from ..numbers import parse_cells
+from . import Writer
 
 if TYPE_CHECKING:
-    from .npy_input import ArrayInput
+    from ..input.npy import ArrayInput
+    from ..transform import Processed
 
 _FLOAT64 = np.dtype(np.float64)
 _COPY = 1 << 20  # bytes at a time, copying a spooled array

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO, cast
 
-from .errors import InputError
+from ..errors import InputError
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer

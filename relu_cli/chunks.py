@@ -1,0 +1,217 @@
+"""The chunk model every part of relu-cli shares: what an input looks like (:class:`Layout`), and the
+pieces it is read in (:class:`Batch`, with its lines as a :class:`Block` of bytes when they are plain, or
+a :class:`Piece` of a long record).
+
+Fields are kept *raw* (exactly as read, quotes included) so untransformed fields can be written back byte
+for byte; :func:`unquote` gives a field's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar, overload
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+
+WHITESPACE = None  # the delimiter value meaning "runs of spaces and tabs", as awk splits by default
+
+
+CHUNK_SIZE = 1 << 19  # 512 KiB: measured faster than 1 MiB (fewer page faults) and than 256 KiB
+
+
+T = TypeVar("T")
+
+
+class JsonField(str):
+    """A field read from JSON input. As a string it is the field the rest of relu-cli works with, as a
+    delimited field would hold it (a string quoted as in CSV, ``null`` empty, other values as written);
+    ``token`` is the JSON value it was read from, as JSON output writes it back, so that a value that is
+    not transformed keeps its type (``true``, ``"0"``, ``null``, ``{"a": 1}``) and its number's spelling.
+
+    :func:`unquote` keeps the token, so the value a field is read as remembers it too.
+    """
+
+    token: str
+
+    def __new__(cls, text: str, token: str) -> JsonField:
+        field = super().__new__(cls, text)
+        field.token = token
+        return field
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.token
+
+
+def unquote(raw: str) -> str:
+    """A field's value: RFC 4180 quotes removed and doubled quotes undone (a JSON field keeps its token)."""
+    if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+        value = raw[1:-1].replace('""', '"')
+        return JsonField(value, raw.token) if isinstance(raw, JsonField) else value
+    return raw
+
+
+def unquote_bytes(raw: bytes) -> bytes:
+    """:func:`unquote` of a field as bytes."""
+    if raw.startswith(b'"') and raw.endswith(b'"') and len(raw) >= 2:
+        return raw[1:-1].replace(b'""', b'"')
+    return raw
+
+
+def split_record(text: str, delimiter: str | None) -> list[str]:
+    """Split one record into raw fields; a delimiter inside double quotes does not split."""
+    if delimiter is WHITESPACE:
+        return text.split()
+    if '"' not in text:
+        return text.split(delimiter)
+    fields: list[str] = []
+    start, quoted = 0, False
+    for i, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted  # a doubled quote toggles twice
+        elif char == delimiter and not quoted:
+            fields.append(text[start:i])
+            start = i + 1
+    fields.append(text[start:])
+    return fields
+
+
+@dataclass
+class Layout:
+    """What the first record of an input says about all of it."""
+
+    source: str
+    delimiter: str | None
+    header: list[str] | None  # raw header fields, or None when the input has no header
+    names: list[str]
+    value_list: bool  # a plain list of numbers: arguments, or one headerless column
+    json_shape: str | None = None  # JSON input: "array" or "lines" (NDJSON), which text output keeps
+
+    @property
+    def width(self) -> int:
+        return len(self.names)
+
+
+@dataclass
+class Block:
+    """A chunk of plain lines, for the pipeline to take in bulk: no carriage returns, and with ``width`` > 1
+    exactly ``width`` fields split by a one-byte ``delimiter`` on every line; ``quoted`` when a field holds
+    quotes, each quoted field then within its line (a quoted delimiter does not split). With ``width`` 1
+    every line is one field (no delimiter, space, tab or quote) or blank; blank lines are not records.
+    """
+
+    data: bytes  # the lines, each ending in a line feed; valid UTF-8
+    width: int
+    delimiter: bytes
+    first_line: int  # the number of the first line in its input
+    quoted: bool = False
+
+    def fields(self) -> list[bytes]:
+        """Every field as read (quotes and all), row after row; with ``width`` 1, every line (blank ones
+        too)."""
+        if self.width == 1:
+            return self.data.split(b"\n")[:-1]
+        if self.quoted:  # the delimiters outside quotes become line feeds, and all are split at once
+            import numpy as np
+
+            text = np.frombuffer(self.data, dtype=np.uint8).copy()
+            text[_separators(text, self.delimiter[0])] = 10
+            return text.tobytes().split(b"\n")[:-1]
+        return self.data.replace(b"\n", self.delimiter).split(self.delimiter)[:-1]
+
+    def first_cell(self, column: int) -> str:
+        first = self.data[: self.data.index(b"\n")]
+        if self.width == 1:
+            return first.decode()
+        return unquote(split_record(first.decode(), self.delimiter.decode())[column])
+
+    @cached_property
+    def records(self) -> tuple[list[list[str]], list[int]]:
+        """The records as lists of fields, and the line of each, as the line-by-line reader gives them."""
+        lines = self.data.decode().split("\n")[:-1]
+        if self.width > 1:
+            delimiter = self.delimiter.decode()
+            rows = [split_record(line, delimiter) for line in lines]
+            return rows, list(range(self.first_line, self.first_line + len(rows)))
+        numbered = [(number, line) for number, line in enumerate(lines, self.first_line) if line]
+        return [[line] for _, line in numbered], [number for number, _ in numbered]
+
+
+def _separators(text: NDArray[np.uint8], delimiter: int) -> NDArray[np.bool_]:
+    """Where ``text`` (lines whose quotes pair up within each line) holds a delimiter outside quotes: a
+    quote toggles, a doubled one twice, as :func:`split_record` reads them."""
+    import numpy as np
+
+    inside = np.bitwise_xor.accumulate(text == 34)  # after an odd number of quotes
+    outside: NDArray[np.bool_] = (text == delimiter) & ~inside
+    return outside
+
+
+@dataclass
+class Piece:
+    """Part of a record too long to hold at once, and where it stands in that record."""
+
+    cells: bytes  # its fields, each followed by a line feed (as :meth:`Block.columns` gives a column)
+    first_field: int  # how many fields of the record came in earlier pieces
+    ends: bool  # whether the record ends in this piece
+
+
+class Deferred(Sequence[T]):
+    """A list made only when first used: writing a block as text never needs its rows one by one."""
+
+    def __init__(self, make: Callable[[], list[T]]) -> None:
+        self._make: Callable[[], list[T]] | None = make
+        self._items: list[T] = []
+
+    def _all(self) -> list[T]:
+        if self._make is not None:
+            self._items, self._make = self._make(), None
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._all())
+
+
+@dataclass
+class Batch:
+    """Records read together, each with the line it started on; ``block`` holds the same records in bulk
+    when they are plain lines. A ``piece`` batch holds one row: some fields of a record too long to hold
+    at once (see :meth:`TextReader._cut_at`)."""
+
+    source: str
+    rows: Sequence[list[str]]
+    lines: Sequence[int] = field(default_factory=list)
+    block: Block | None = None
+    piece: Piece | None = None
+
+    @classmethod
+    def of_block(cls, source: str, block: Block) -> Batch:
+        return cls(source, Deferred(lambda: block.records[0]), Deferred(lambda: block.records[1]), block)
+
+
+def check_same_layout(first: Layout, other: Layout) -> None:
+    """Several files form one stream only when they agree on their header."""
+    if (first.header is None) != (other.header is None) or (
+        first.header is not None and first.names != other.names
+    ):
+        raise InputError(
+            f"its columns ({', '.join(other.names)}) differ from those of {first.source} "
+            f"({', '.join(first.names)})",
+            source=other.source,
+        )

@@ -1,0 +1,126 @@
+"""Writers: processed batches → text, CSV/TSV, JSON/NDJSON or a Rich table.
+
+Writers never ask whether the output is a terminal: the command line decides the format (and whether a
+table gets colour) once, and the writer carries it out. Output is written as UTF-8 bytes and flushed
+after every batch, so results appear while the input is still arriving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, BinaryIO
+
+from ..choices import OutputFormat
+from ..chunks import Layout, unquote
+
+if TYPE_CHECKING:
+    from ..transform import Processed
+    from .table import TableStyle
+
+
+def joined_rows(fields: list[bytes], width: int, delimiter: bytes) -> bytes:
+    """Fields, row after row, as lines of ``width`` fields each joined by ``delimiter``."""
+    if not fields:
+        return b""
+    if width == 1:
+        return b"\n".join([*fields, b""])
+    pieces = [b""] * (2 * len(fields))
+    pieces[0::2] = fields
+    pieces[1::2] = ([delimiter] * (width - 1) + [b"\n"]) * (len(fields) // width)
+    return b"".join(pieces)
+
+
+def interleaved(first: list[bytes], second: list[bytes]) -> list[bytes]:
+    """``first[0], second[0], first[1], second[1], …``"""
+    both = [b""] * (2 * len(first))
+    both[0::2] = first
+    both[1::2] = second
+    return both
+
+
+def field_name(layout: Layout, column: int) -> str:
+    return layout.names[column] if column < layout.width else str(column + 1)
+
+
+def value_pairs(batch: Processed) -> Iterator[tuple[str, str, bool]]:
+    """(input, output, transformed) for every field of a value list, in reading order."""
+    for inputs, outputs in zip(batch.inputs, batch.outputs):
+        for column, (value, raw) in enumerate(zip(inputs, outputs)):
+            yield value, unquote(raw), batch.is_transformed(column)
+
+
+def write_all(out: BinaryIO, data: bytes | memoryview) -> None:
+    """Write all of ``data`` to ``out``.
+
+    When the reader of a pipe goes away in the middle of a large write, the kernel takes part of it and
+    Python's buffered ``write`` returns that count without an error; the rest would be dropped and the
+    exit status say all went well. Writing on until all is taken makes the next write raise
+    :class:`BrokenPipeError`, as it must.
+    """
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        view = view[written if written is not None else len(view) :]
+
+
+class Writer:
+    """Base class: ``start`` once, ``write`` each batch, ``finish`` once."""
+
+    def __init__(self, out: BinaryIO, layout: Layout) -> None:
+        self.out = out
+        self.layout = layout
+
+    def emit(self, text: str) -> None:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a JSON escape: written as the escape it was
+            data = text.encode("utf-8", "backslashreplace")
+        self.send(data)
+
+    def send(self, data: bytes | memoryview) -> None:
+        if data:
+            write_all(self.out, data)
+            self.out.flush()
+
+    def start(self) -> None:
+        pass
+
+    def render(self, batch: Processed) -> bytes | None:
+        """A batch held in columns as this writer writes it, made in bulk, with nothing written and no
+        state changed, so that worker processes can do it; None when it cannot be done so."""
+        return None
+
+    def write(self, batch: Processed) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        pass
+
+
+def make_writer(
+    fmt: OutputFormat,
+    out: BinaryIO,
+    layout: Layout,
+    *,
+    table_style: TableStyle | None = None,
+    headings: tuple[str, str] = ("input", "output"),
+) -> Writer:
+    """The writer for a resolved format (anything but ``auto``); each format's module is imported only when
+    it is used."""
+    if fmt is OutputFormat.text:
+        from .text import TextWriter
+
+        return TextWriter(out, layout)
+    if fmt in (OutputFormat.csv, OutputFormat.tsv):
+        from .csv import CsvWriter
+
+        return CsvWriter(out, layout, "," if fmt is OutputFormat.csv else "\t")
+    if fmt in (OutputFormat.json, OutputFormat.ndjson):
+        from .json import JsonWriter
+
+        return JsonWriter(out, layout, lines=fmt is OutputFormat.ndjson)
+    if fmt is OutputFormat.table and table_style is not None:
+        from .table import TableWriter
+
+        return TableWriter(out, layout, table_style, headings)
+    raise ValueError(f"no writer for format {fmt.value!r}")

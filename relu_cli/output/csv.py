@@ -1,0 +1,82 @@
+"""``csv`` and ``tsv`` output: RFC 4180, as Python's csv module writes it."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from ..chunks import Layout, unquote
+from . import Writer, interleaved, joined_rows, value_pairs
+
+if TYPE_CHECKING:
+    from ..transform import Processed
+
+
+def csv_writer(out: io.StringIO, delimiter: str) -> Any:
+    """RFC 4180 CSV (quotes only where needed) with ``delimiter`` and line feeds."""
+    import csv  # here, not at the top: text output, the usual case, starts faster without it
+
+    return csv.writer(out, delimiter=delimiter, lineterminator="\n")
+
+
+class CsvWriter(Writer):
+    """RFC 4180 CSV (or TSV) with a header: ``input,output`` for a value list, positional names ``1,2,…``
+    for a headerless table (as Miller's implicit header and the JSON keys)."""
+
+    def __init__(self, out: BinaryIO, layout: Layout, delimiter: str = ",") -> None:
+        super().__init__(out, layout)
+        self.buffer = io.StringIO()
+        self.csv = csv_writer(self.buffer, delimiter)
+        self.delimiter = delimiter.encode()
+
+    def _drain(self) -> None:
+        self.emit(self.buffer.getvalue())
+        self.buffer.seek(0)
+        self.buffer.truncate()
+
+    def start(self) -> None:
+        if self.layout.value_list:
+            self.csv.writerow(["input", "output"])
+        else:
+            self.csv.writerow(self.layout.names)
+        self._drain()
+
+    def render(self, batch: Processed) -> bytes | None:
+        columns = batch.columns
+        if columns is None:
+            return None
+        # results hold no delimiter or quote: only a field as read may (none holds a line break)
+        plain = not columns.quoted and self.delimiter not in b"".join(columns.raw)
+        if not columns.raw:  # only blank lines
+            return b""
+        if self.layout.value_list and plain:  # input beside output
+            return b"".join((b"\n".join(map(self.delimiter.join, zip(columns.raw, columns.out))), b"\n"))
+        fields, width = columns.out, columns.width
+        if self.layout.value_list:
+            fields, width = interleaved(columns.raw, columns.out), 2
+        if not plain:  # each column that needs it, field by field: its values, quoted where needed
+            fields = fields.copy()
+            for column in range(width):
+                cells = fields[column::width]
+                joined = b"".join(cells)
+                if b'"' in joined or self.delimiter in joined:
+                    fields[column::width] = [self._field(cell) for cell in columns.values(cells)]
+        return joined_rows(fields, width, self.delimiter)
+
+    def _field(self, value: bytes) -> bytes:
+        """A value as RFC 4180 writes it, as Python's csv module does: quoted when it holds the delimiter,
+        a quote or a line feed."""
+        if self.delimiter in value or b'"' in value or b"\n" in value:
+            return b'"' + value.replace(b'"', b'""') + b'"'
+        return value
+
+    def write(self, batch: Processed) -> None:
+        rendered = batch.rendered if batch.rendered is not None else self.render(batch)
+        if rendered is not None:
+            self.send(rendered)
+            return
+        if self.layout.value_list:
+            self.csv.writerows((value, result) for value, result, _ in value_pairs(batch))
+        else:
+            self.csv.writerows([unquote(raw) for raw in row] for row in batch.outputs)
+        self._drain()
