@@ -314,10 +314,10 @@ def _run(request: Request, env: Environment) -> int:
             from .output.table import TableStyle
 
             style = TableStyle(title, notes, env.stdout_color, size.columns, rows)
-        if fmt is OutputFormat.text and layout.json_shape:
-            from .output.json import JsonTextWriter
+        if fmt is OutputFormat.text and layout.json_shape:  # JSON of the input's shape
+            from .output.json import JsonWriter
 
-            return JsonTextWriter(env.stdout, layout)
+            return JsonWriter(env.stdout, layout, lines=layout.json_shape == "lines", bare=layout.value_list)
         if fmt.binary:
             from .output.npy import NpyWriter, NpzWriter
 

@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import codecs
 import json
-import math
 import re
 from collections.abc import Iterator
 from itertools import repeat
 from typing import Any, BinaryIO
 
-from ..chunks import CHUNK_SIZE, WHITESPACE, Batch, JsonField, Layout, unquote
+from ..chunks import CHUNK_SIZE, WHITESPACE, Batch, JsonField, Layout
 from ..errors import InputError, quoted, shortened
-from ..numbers import parse_number
 
 _BLANK = re.compile(r"[ \t\r\n]*")
 
@@ -146,23 +144,6 @@ def to_field(value: Any, depth: int = MAX_DEPTH) -> JsonField:
         return JsonField('"' + value.replace('"', '""') + '"', json_string(value))
     text = compact(value, depth)  # true, false, arrays and objects
     return JsonField(text, text)
-
-
-def to_json(raw: str) -> str:
-    """A raw field back as a JSON token: a JSON field's own token; otherwise (a computed number, or a field
-    of a delimited input read in the same run) missing and non-finite values are ``null`` (strict JSON)."""
-    if isinstance(raw, JsonField):
-        return raw.token
-    if not raw:
-        return "null"
-    if raw.startswith('"'):
-        return json_string(unquote(raw))
-    number = parse_number(raw)
-    if number is not None:
-        return raw if math.isfinite(number) else "null"
-    if raw in ("true", "false") or raw.startswith(("[", "{")):
-        return raw
-    return json_string(raw)  # text from a delimited input read in the same run
 
 
 def _perhaps_cut(text: str, error: json.JSONDecodeError) -> bool:

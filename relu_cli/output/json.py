@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..chunks import JsonField, Layout, unquote
-from ..input.json import json_string, to_json
+from ..input.json import json_string
 from ..numbers import format_tokens, parse_number
 from . import Writer, field_name, value_pairs
 
@@ -54,12 +54,15 @@ def json_passthrough_tokens(cells: list[bytes]) -> list[bytes]:
 class JsonWriter(Writer):
     """Strict JSON: one array of objects (``json``) or one object per line (``ndjson``).
 
-    NaN and ±inf have no JSON spelling and are written as ``null``, as is a missing value.
+    NaN and ±inf have no JSON spelling and are written as ``null``, as is a missing value. ``text`` output
+    of JSON input is JSON of the input's shape: the same objects, in an array or one a line, and with
+    ``bare`` a list of values as one array of the results, on one line.
     """
 
-    def __init__(self, out: BinaryIO, layout: Layout, *, lines: bool) -> None:
+    def __init__(self, out: BinaryIO, layout: Layout, *, lines: bool, bare: bool = False) -> None:
         super().__init__(out, layout)
         self.lines = lines
+        self.bare = bare
         self.count = 0
 
     def _objects(self, batch: Processed) -> Iterator[str]:
@@ -94,6 +97,12 @@ class JsonWriter(Writer):
             self.emit("[")
 
     def write(self, batch: Processed) -> None:
+        if self.bare:
+            results = [json_token(result) or json_float(result) for _, result, _ in value_pairs(batch)]
+            if results:
+                self.emit((", " if self.count else "") + ", ".join(results))
+                self.count += len(results)
+            return
         rendered = batch.rendered if batch.rendered is not None else self.render(batch)
         if rendered is not None:
             if rendered:
@@ -148,40 +157,4 @@ class JsonWriter(Writer):
 
     def finish(self) -> None:
         if not self.lines:
-            self.emit("\n]\n" if self.count else "]\n")
-
-
-class JsonTextWriter(Writer):
-    """``text`` output of JSON input: the input's shape. An array of numbers stays one array on one line;
-    an array of objects has one object per line between its brackets; NDJSON stays one object per line."""
-
-    def __init__(self, out: BinaryIO, layout: Layout) -> None:
-        super().__init__(out, layout)
-        self.array = layout.json_shape == "array"
-        self.keys = [json_string(name) for name in layout.names]
-        self.count = 0
-
-    def _item(self, row: list[str]) -> str:
-        if self.layout.value_list:
-            return to_json(row[0])
-        return "{" + ", ".join(f"{key}: {to_json(raw)}" for key, raw in zip(self.keys, row)) + "}"
-
-    def start(self) -> None:
-        if self.array:
-            self.emit("[")
-
-    def write(self, batch: Processed) -> None:
-        items = [self._item(row) for row in batch.outputs]
-        if not items:
-            return
-        if not self.array:
-            self.emit("".join(item + "\n" for item in items))
-        elif self.layout.value_list:
-            self.emit((", " if self.count else "") + ", ".join(items))
-        else:
-            self.emit(("," if self.count else "") + "\n" + ",\n".join(items))
-        self.count += len(items)
-
-    def finish(self) -> None:
-        if self.array:
-            self.emit("\n]\n" if self.count and not self.layout.value_list else "]\n")
+            self.emit("\n]\n" if self.count and not self.bare else "]\n")
