@@ -187,7 +187,7 @@ class Processor:
             self.numeric.setdefault(0, True)  # a list of numbers: anything else in it is bad data
         self.fixed_columns = columns is not None
 
-    def _settle(self, problems: list[InputError], tally: Tally | None = None) -> None:
+    def _raise_or_tally(self, problems: list[InputError], tally: Tally | None = None) -> None:
         """Fail on, or note, the batch's first problem in reading order (columns are worked one by one)."""
         in_order = sorted(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
         if in_order and self.on_error is OnError.fail:
@@ -216,7 +216,7 @@ class Processor:
         """The fast path: each numeric column parsed, computed and formatted in bulk, its odd cells
         (missing, ``nan``, ``+1``, bad) found and handled at a cost that grows with their number. None
         when a column is still undecided; nothing is decided or counted before that is known."""
-        numeric = self._plan(block)
+        numeric = self._numeric_columns(block)
         if numeric is None:
             return None
         bulk = self._bulk(block, _chosen(numeric), batch.source)
@@ -228,7 +228,7 @@ class Processor:
     def _drop(self, bulk: _Bulk, tally: Tally) -> NDArray[np.bool_]:
         """The records of ``bulk`` that are not written, as ``--on-error`` says (with ``fail``, the first
         bad value is raised), tallied in ``tally``."""
-        self._settle(bulk.problems, tally)
+        self._raise_or_tally(bulk.problems, tally)
         if self.on_error is OnError.nan:
             tally.replaced += len(bulk.problems)
             return bulk.blank
@@ -344,7 +344,7 @@ class Processor:
         decided, with the columns to transform. None for any other batch: it is done here, in its place."""
         if batch.block is None:
             return None
-        numeric = self._plan(batch.block, decided=True)
+        numeric = self._numeric_columns(batch.block, decided=True)
         return None if numeric is None else self.block_job(batch.block, _chosen(numeric))
 
     @staticmethod
@@ -355,7 +355,7 @@ class Processor:
         ).encode()
         return b"".join((header, b"\n", block.data))
 
-    def _plan(self, block: Block, *, decided: bool = False) -> dict[int, bool] | None:
+    def _numeric_columns(self, block: Block, *, decided: bool = False) -> dict[int, bool] | None:
         """Whether each column of ``block`` is transformed, deciding a column by its first cell if need be
         (unless ``decided``: then None unless every column is known). None also when the first cell of an
         undecided column is missing, or when no column is transformed: then the general path is needed."""
@@ -399,7 +399,7 @@ class Processor:
                 tokens[i] = fields[i]  # missing stays missing, as written
         keep = np.ones(len(tokens), dtype=bool)
         keep[parsed.missing] = False
-        self._settle(problems)
+        self._raise_or_tally(problems)
         if self.on_error is OnError.nan:
             self.tally.replaced += len(problems)
         elif problems:
@@ -494,7 +494,7 @@ class Processor:
             column, i = places[index]
             problems.append(self._not_a_number(batch, texts[index], i, column))
             self.tally.replaced += 1
-        self._settle(problems)
+        self._raise_or_tally(problems)
         computed = self.function(parsed.values)
         for (column, i), text in zip(places, format_floats(computed)):
             outputs[i][column] = text
@@ -549,7 +549,7 @@ class Processor:
         tally, summary, rendered = result.split(b"\n", 2)
         self.tally.add(Tally.loads(tally))
         assert batch.block is not None
-        numeric = self._plan(batch.block, decided=True)
+        numeric = self._numeric_columns(batch.block, decided=True)
         transformed = set(_chosen(numeric or {}))
         return Processed(
             batch.source, [], [], [], transformed, {}, rendered=rendered, summary=summary or None

@@ -81,7 +81,8 @@ _DECODER = json.JSONDecoder(
 
 def json_string(text: str) -> str:
     """``text`` as a JSON string. A lone surrogate (read from JSON input, where only an escape such as
-    ``\\ud800`` can make one) stays in it, and :meth:`Writer.emit` writes it as that escape."""
+    ``\\ud800`` can make one) stays in it, and :meth:`~relu_cli.output.Writer.write_text` writes it as
+    that escape."""
     import json  # here, not at the top: text output, the usual case, starts faster without it
 
     return json.dumps(text, ensure_ascii=False)

@@ -70,14 +70,14 @@ class Writer:
         self.out = out
         self.layout = layout
 
-    def emit(self, text: str) -> None:
+    def write_text(self, text: str) -> None:
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate from a JSON escape: written as the escape it was
             data = text.encode("utf-8", "backslashreplace")
-        self.send(data)
+        self.write_bytes(data)
 
-    def send(self, data: bytes | memoryview) -> None:
+    def write_bytes(self, data: bytes | memoryview) -> None:
         if data:
             write_all(self.out, data)
             self.out.flush()

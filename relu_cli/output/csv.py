@@ -30,7 +30,7 @@ class CsvWriter(Writer):
         self.delimiter = delimiter.encode()
 
     def _drain(self) -> None:
-        self.emit(self.buffer.getvalue())
+        self.write_text(self.buffer.getvalue())
         self.buffer.seek(0)
         self.buffer.truncate()
 
@@ -73,7 +73,7 @@ class CsvWriter(Writer):
     def write(self, batch: Processed) -> None:
         rendered = batch.rendered if batch.rendered is not None else self.render(batch)
         if rendered is not None:
-            self.send(rendered)
+            self.write_bytes(rendered)
             return
         if self.layout.value_list:
             self.csv.writerows((value, result) for value, result, _ in value_pairs(batch))

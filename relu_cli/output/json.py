@@ -94,28 +94,28 @@ class JsonWriter(Writer):
 
     def start(self) -> None:
         if not self.lines:
-            self.emit("[")
+            self.write_text("[")
 
     def write(self, batch: Processed) -> None:
         if self.bare:
             results = [json_token(result) or json_float(result) for _, result, _ in value_pairs(batch)]
             if results:
-                self.emit((", " if self.count else "") + ", ".join(results))
+                self.write_text((", " if self.count else "") + ", ".join(results))
                 self.count += len(results)
             return
         rendered = batch.rendered if batch.rendered is not None else self.render(batch)
         if rendered is not None:
             if rendered:
-                self.send(rendered if self.lines else (b"," if self.count else b"") + b"\n" + rendered)
+                self.write_bytes(rendered if self.lines else (b"," if self.count else b"") + b"\n" + rendered)
                 self.count += 1
             return
         objects = list(self._objects(batch))
         if not objects:
             return
         if self.lines:
-            self.emit("".join(obj + "\n" for obj in objects))
+            self.write_text("".join(obj + "\n" for obj in objects))
         else:
-            self.emit(("," if self.count else "") + "\n" + ",\n".join(objects))
+            self.write_text(("," if self.count else "") + "\n" + ",\n".join(objects))
         self.count += len(objects)
 
     def render(self, batch: Processed) -> bytes | None:
@@ -157,4 +157,4 @@ class JsonWriter(Writer):
 
     def finish(self) -> None:
         if not self.lines:
-            self.emit("\n]\n" if self.count and not self.bare else "]\n")
+            self.write_text("\n]\n" if self.count and not self.bare else "]\n")

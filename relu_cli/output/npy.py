@@ -79,14 +79,14 @@ class NpyWriter(Writer):
 
     def start(self) -> None:
         if self.shape is not None:
-            self.send(npy_header(self.shape, fortran=self.fortran))
+            self.write_bytes(npy_header(self.shape, fortran=self.fortran))
 
     def render(self, batch: Processed) -> bytes:
         return results(batch).astype("<f8", copy=False).tobytes()
 
     def write(self, batch: Processed) -> None:
         if self.shape is not None:  # as they come, without a copy
-            self.send(batch.rendered or results(batch).astype("<f8", copy=False).data.cast("B"))
+            self.write_bytes(batch.rendered or results(batch).astype("<f8", copy=False).data.cast("B"))
             return
         data = batch.rendered if batch.rendered is not None else self.render(batch)
         if not data:
@@ -114,11 +114,11 @@ class NpyWriter(Writer):
     def finish(self) -> None:
         if self.shape is not None:
             return
-        self.send(npy_header(self.spooled_shape()))
+        self.write_bytes(npy_header(self.spooled_shape()))
         if self.spool is not None:
             self.spool.seek(0)
             while data := self.spool.read(_COPY):
-                self.send(data)
+                self.write_bytes(data)
             self.spool.close()
 
 

@@ -179,9 +179,9 @@ class TableWriter(Writer):
             self.streamed = _StreamedTable(self, names, numeric, rows)
             console, buffer = self._console(self.style.width)
             console.print(self.style.title, style="bold")
-            self.emit(buffer.getvalue())
+            self.write_text(buffer.getvalue())
         for lines in self.streamed.lines(rows):
-            self.emit(lines)
+            self.write_text(lines)
 
     def finish(self) -> None:
         console, buffer = self._console(self.style.width)
@@ -197,7 +197,7 @@ class TableWriter(Writer):
             console.print(self.style.title, style="bold")
             console.print(table)
         console.print(self._caption(), style="dim")
-        self.emit(buffer.getvalue())
+        self.write_text(buffer.getvalue())
 
 
 class _StreamedTable:

@@ -21,21 +21,21 @@ class TextWriter(Writer):
 
     def start(self) -> None:
         if self.layout.header is not None:
-            self.emit(self.joiner.join(self.layout.header) + "\n")
+            self.write_text(self.joiner.join(self.layout.header) + "\n")
 
     def write(self, batch: Processed) -> None:
         if batch.piece is not None:  # one line, however many pieces it came in
             self._write_piece(batch.piece.cells, ends=batch.piece.ends)
             return
         if batch.block is not None:  # already in the input's layout
-            self.send(batch.block.data)
+            self.write_bytes(batch.block.data)
             return
         rendered = batch.rendered if batch.rendered is not None else self.render(batch)
         if rendered is not None:
-            self.send(rendered)
+            self.write_bytes(rendered)
             return
         join = self.joiner.join
-        self.emit("".join([join(row) + "\n" for row in batch.outputs]))
+        self.write_text("".join([join(row) + "\n" for row in batch.outputs]))
 
     def render(self, batch: Processed) -> bytes | None:
         if batch.columns is None:
@@ -46,8 +46,8 @@ class TextWriter(Writer):
         """Fields of a long record, joined to those before them; the line ends with the record."""
         joiner = self.joiner.encode()
         if cells:
-            self.send((joiner if self.midline else b"") + cells[:-1].replace(b"\n", joiner))
+            self.write_bytes((joiner if self.midline else b"") + cells[:-1].replace(b"\n", joiner))
             self.midline = True
         if ends and self.midline:
-            self.send(b"\n")
+            self.write_bytes(b"\n")
             self.midline = False
