@@ -383,30 +383,30 @@ def peak_memory(command: Command, runs: int) -> Memory | str:
     """Medians over ``runs`` of the command's peak memory, or why there is none.
 
     RSS is the kernel's high-water mark of the largest process, as ``/usr/bin/time -f %M``
-    gives it (``wait4``). PSS is sampled every 20 ms from ``/proc`` and summed over the
-    command's process and its descendants (the workers), so a page they share counts once.
+    prints it; the command runs under that small program, because on Linux a process's mark
+    starts at the size of the process it was forked from, and this harness is large. PSS is
+    sampled every 20 ms from ``/proc`` and summed over the command's process and its
+    descendants (the workers), so a page they share counts once.
     """
     if command.skip is not None:
         return f"skipped: {command.skip}"
     if not Path("/proc/self/smaps_rollup").exists():
         return "skipped: no /proc/PID/smaps_rollup"
+    gnu_time = shutil.which("time", path="/usr/bin:/bin")
+    if gnu_time is None:
+        return "skipped: no /usr/bin/time (GNU time)"
     rss, pss = [], []
     for _ in range(runs):
-        with open(command.stdin or os.devnull, "rb") as stdin:
-            proc = subprocess.Popen(
-                command.argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
+        with open(command.stdin or os.devnull, "rb") as stdin, tempfile.NamedTemporaryFile("r") as report:
+            argv = [gnu_time, "-f", "%M", "-o", report.name, *command.argv]
+            proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             peak = 0
-            while True:
-                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-                if pid:
-                    break
-                peak = max(peak, sum(map(pss_kib, process_tree(proc.pid))))
+            while proc.poll() is None:
+                peak = max(peak, sum(map(pss_kib, process_tree(proc.pid)[1:])))  # time's own left out
                 time.sleep(0.02)
-            proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        if proc.returncode != 0:
-            return f"failed: exit {proc.returncode}"
-        rss.append(usage.ru_maxrss / 1024)  # KiB on Linux
+            if proc.returncode != 0:
+                return f"failed: exit {proc.returncode}"
+            rss.append(int(report.read().split()[-1]) / 1024)  # KiB
         pss.append(peak / 1024)
     return Memory(statistics.median(rss), statistics.median(pss))
 

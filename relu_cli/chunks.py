@@ -64,6 +64,26 @@ def unquote_bytes(raw: bytes) -> bytes:
     return raw
 
 
+#: Pieces joined at a time by :func:`join`
+_JOIN_GROUP = 4096
+
+
+def join(pieces: Sequence[bytes], separator: bytes = b"") -> bytes:
+    """``separator.join(pieces)``, a group at a time. ``bytes.join`` first sets up an 80-byte buffer view
+    for every piece, about 10 MB for the 130,000 pieces of a chunk's JSON; in groups it needs little more
+    than the result, and is faster too (the groups stay in the processor's cache).
+
+    >>> join([b"%d" % i for i in range(10_000)], b",") == b",".join(b"%d" % i for i in range(10_000))
+    True
+    """
+    if len(pieces) <= _JOIN_GROUP:
+        return separator.join(pieces)
+    step = _JOIN_GROUP
+    return separator.join(
+        [separator.join(pieces[start : start + step]) for start in range(0, len(pieces), step)]
+    )
+
+
 def split_record(text: str, delimiter: str | None) -> list[str]:
     """Split one record into raw fields; a delimiter inside double quotes does not split."""
     if delimiter is WHITESPACE:

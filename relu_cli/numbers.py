@@ -148,7 +148,9 @@ def _loads(cells: bytes) -> list[float | int] | None:
 
 def loads_json_numbers(cells: list[bytes]) -> bool:
     """Whether every cell is a JSON number exactly as JSON writes one (no blanks around it)."""
-    joined = b"\n".join([*cells, b""])
+    from .chunks import join
+
+    joined = join([*cells, b""], b"\n")
     return b" " not in joined and b"\t" not in joined and _loads(joined) is not None
 
 

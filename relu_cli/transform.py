@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
-from .chunks import Batch, Block, Deferred, JsonField, Layout, Piece, unquote, unquote_bytes
+from .chunks import Batch, Block, Deferred, JsonField, Layout, Piece, join, unquote, unquote_bytes
 from .errors import InputError, UsageError, quoted
 from .numbers import BLANKS, NULL_VALUES, format_floats, format_tokens, is_missing, parse_cells, parse_number
 
@@ -254,10 +254,10 @@ class Processor:
             cells = []
             for column in chosen:
                 cells += raw[column::width]
-        joined = block.data if width == 1 else b"\n".join([*cells, b""])
+        joined = block.data if width == 1 else join([*cells, b""], b"\n")
         if block.quoted and b'"' in joined:  # the values of quoted cells
             cells = [unquote_bytes(cell) for cell in cells]
-            joined = b"\n".join([*cells, b""])
+            joined = join([*cells, b""], b"\n")
         parsed = parse_cells(joined, self.nulls)
         computed = self.function(parsed.values)
         tokens = format_tokens(computed)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..choices import OutputFormat
-from ..chunks import Layout, unquote
+from ..chunks import Layout, join, unquote
 
 if TYPE_CHECKING:
     from ..transform import Processed
@@ -23,11 +23,11 @@ def joined_rows(fields: list[bytes], width: int, delimiter: bytes) -> bytes:
     if not fields:
         return b""
     if width == 1:
-        return b"\n".join([*fields, b""])
+        return join([*fields, b""], b"\n")
     pieces = [b""] * (2 * len(fields))
     pieces[0::2] = fields
     pieces[1::2] = ([delimiter] * (width - 1) + [b"\n"]) * (len(fields) // width)
-    return b"".join(pieces)
+    return join(pieces)
 
 
 def interleaved(first: list[bytes], second: list[bytes]) -> list[bytes]:

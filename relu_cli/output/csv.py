@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..chunks import Layout, unquote
+from ..chunks import Layout, join, unquote
 from . import Writer, interleaved, joined_rows, value_pairs
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class CsvWriter(Writer):
         if not columns.raw:  # only blank lines
             return b""
         if self.layout.value_list and plain:  # input beside output
-            return b"".join((b"\n".join(map(self.delimiter.join, zip(columns.raw, columns.out))), b"\n"))
+            return join([*map(self.delimiter.join, zip(columns.raw, columns.out)), b""], b"\n")
         fields, width = columns.out, columns.width
         if self.layout.value_list:
             fields, width = interleaved(columns.raw, columns.out), 2

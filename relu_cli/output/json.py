@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
-from ..chunks import JsonField, Layout, unquote
+from ..chunks import JsonField, Layout, join, unquote
 from ..input.json import json_string
 from ..numbers import format_tokens, parse_number
 from . import Writer, field_name, value_pairs
@@ -152,7 +152,7 @@ class JsonWriter(Writer):
             pieces[2 * i :: step] = [label.encode()] * rows
             pieces[2 * i + 1 :: step] = column_tokens
         pieces[step - 1 :: step] = [b"}" + separator.encode()] * rows
-        text = b"".join(pieces)
+        text = join(pieces)
         return text if self.lines else text[: -len(separator)]
 
     def finish(self) -> None:
