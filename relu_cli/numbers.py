@@ -257,6 +257,10 @@ def _parse_odd(cells: bytes) -> tuple[list[float | int], dict[int, tuple[int, in
     return loaded, odd
 
 
+#: Odd values (see :func:`format_lines`) up to which a chunk's text is made in runs around them
+_ODD_RUNS = 256
+
+
 def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[bytes]:
     """The text of each value as :func:`format_floats` gives it, made in bulk; with ``json``, non-finite
     values are ``null`` (strict JSON has no spelling for them).
@@ -284,3 +288,35 @@ def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[by
     for index, value in zip(odd.tolist(), values[odd].tolist()):
         tokens[index] = repr(value).encode()
     return tokens
+
+
+def format_lines(values: NDArray[np.float64]) -> bytes:
+    """:func:`format_tokens` of ``values``, each on a line of its own, made from orjson's text without a list
+    of tokens: the few values orjson writes otherwise than ``repr`` (non-finite ones, and those below 1e-4
+    in size) are written with ``repr`` between the runs of the others.
+
+    >>> import numpy as np
+    >>> format_lines(np.array([1.0, -0.001, 1e-05, np.nan] * 200)) == b"1.0\\n-0.001\\n1e-05\\nnan\\n" * 200
+    True
+    >>> format_lines(np.array([2.5, -0.0, 1e16, -np.inf] * 200)) == b"2.5\\n-0.0\\n1e+16\\n-inf\\n" * 200
+    True
+    """
+    import numpy as np
+    import orjson
+
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    magnitudes = np.abs(values)
+    odd = np.flatnonzero(~np.isfinite(values) | ((magnitudes < 1e-4) & (magnitudes != 0)))
+    if values.size <= _FEW // 8 or odd.size > _ODD_RUNS:
+        tokens = format_tokens(values)
+        return b"\n".join(tokens) + b"\n" if tokens else b""
+    runs: list[bytes] = []
+    start = 0
+    for index, value in zip(odd.tolist(), values[odd].tolist()):
+        if index > start:
+            runs.append(orjson.dumps(values[start:index], option=orjson.OPT_SERIALIZE_NUMPY)[1:-1])
+        runs.append(repr(value).encode())
+        start = index + 1
+    if start < values.size:
+        runs.append(orjson.dumps(values[start:], option=orjson.OPT_SERIALIZE_NUMPY)[1:-1])
+    return b",".join(runs).replace(b",", b"\n") + b"\n"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import compress
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,16 @@ from numpy.typing import ArrayLike, NDArray
 from .choices import OnError
 from .chunks import Batch, Block, Deferred, JsonField, Layout, Piece, join, unquote, unquote_bytes
 from .errors import InputError, UsageError, quoted
-from .numbers import BLANKS, NULL_VALUES, format_floats, format_tokens, is_missing, parse_cells, parse_number
+from .numbers import (
+    BLANKS,
+    NULL_VALUES,
+    format_floats,
+    format_lines,
+    format_tokens,
+    is_missing,
+    parse_cells,
+    parse_number,
+)
 
 if TYPE_CHECKING:
     from .input.npy import Units
@@ -105,20 +115,45 @@ class Computed:
     bad: NDArray[np.intp]  # row indexes of bad values that --on-error nan replaced
 
 
-@dataclass
 class Columns:
-    """A chunk of records after transformation, held as columns: every field as read and as written, row
-    after row, ``width`` to a row, and the numbers of each transformed column."""
+    """A chunk of records after transformation, held as columns: every field as read (:attr:`raw`, quotes
+    and all) and as written (:attr:`out`, each transformed cell replaced by its result's text), row after
+    row, ``width`` to a row, and the numbers of each transformed column; ``quoted`` when a field holds
+    quotes (none holds a line break).
 
-    width: int
-    raw: list[bytes]  # the fields as read, quotes and all
-    out: list[bytes]  # the same, each transformed cell replaced by its result's text
-    results: dict[int, Computed]
-    quoted: bool = False  # whether a field holds quotes (none holds a line break)
+    With ``width`` 1, the fields may be given as lines of text instead of a list: they are split only if a
+    writer asks for them one by one, and :meth:`out_lines` is then the text as given.
+    """
+
+    def __init__(
+        self,
+        width: int,
+        raw: list[bytes] | bytes,
+        out: list[bytes] | bytes,
+        results: dict[int, Computed],
+        quoted: bool = False,
+    ) -> None:
+        self.width = width
+        self.results = results
+        self.quoted = quoted
+        self._raw = raw
+        self._out = out
+
+    @cached_property
+    def raw(self) -> list[bytes]:
+        return _fields(self._raw)
+
+    @cached_property
+    def out(self) -> list[bytes]:
+        return _fields(self._out)
+
+    def out_lines(self) -> bytes:
+        """The fields as written, each on a line of its own (``width`` 1)."""
+        return self._out if isinstance(self._out, bytes) else join([*self.out, b""], b"\n")
 
     @property
     def rows(self) -> int:
-        if not self.raw and self.results:  # numbers with no text as read (see process_values)
+        if self.results:  # each transformed column has a number for every row
             return int(next(iter(self.results.values())).computed.size)
         return len(self.raw) // self.width
 
@@ -127,6 +162,11 @@ class Columns:
         if not self.quoted:
             return fields
         return [unquote_bytes(field) for field in fields]
+
+
+def _fields(given: list[bytes] | bytes) -> list[bytes]:
+    """Fields given as a list, or as lines of text."""
+    return given if isinstance(given, list) else given.split(b"\n")[:-1]
 
 
 def process_values(
@@ -145,8 +185,8 @@ def process_values(
     Its numbers are summarised under ``key``; ``first`` is the 1-based place of its first value."""
     computed = function(values)
     none = np.empty(0, dtype=np.intp)
-    raw = format_tokens(values) if inputs else []
-    out = format_tokens(computed) if outputs else []
+    raw = format_lines(values) if inputs else b""
+    out = format_lines(computed) if outputs else b""
     columns = Columns(1, raw, out, {0: Computed(values, computed, none, none)})
     places = range(first, first + values.size)
     return Processed(source, [], [], places, {0}, {key: (values, computed)}, columns=columns, units=units)
@@ -239,12 +279,7 @@ class Processor:
         """The columns ``chosen`` of ``block`` transformed, and every bad value found; decides nothing and
         counts nothing, so worker processes can do it too."""
         width = block.width
-        raw = block.fields()
-        rows = len(raw) // width
-        lines = np.arange(block.first_line, block.first_line + rows)
-        problems: list[InputError] = []
-        blank = np.zeros(rows, dtype=bool)  # blank lines of a single column: no records
-        bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
+        raw = block.fields() if width > 1 else []  # a single column's: only if a cell is odd
         # the cells of every chosen column in one run, parsed and computed at once however many columns
         # there are: row after row when all are chosen, else column after column
         everything = len(chosen) == width
@@ -260,6 +295,18 @@ class Processor:
             joined = join([*cells, b""], b"\n")
         parsed = parse_cells(joined, self.nulls)
         computed = self.function(parsed.values)
+        rows = parsed.values.size // len(chosen)
+        lines = np.arange(block.first_line, block.first_line + rows)
+        problems: list[InputError] = []
+        blank = np.zeros(rows, dtype=bool)  # blank lines of a single column: no records
+        bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
+        if width == 1 and not parsed.missing.size and not parsed.bad.size:  # lines of numbers: lines out
+            none = np.empty(0, dtype=np.intp)
+            results = {0: Computed(parsed.values, computed, none, none)}
+            columns = Columns(1, block.data, format_lines(computed), results)
+            return _Bulk(columns, lines, problems, blank, bad)
+        if width == 1:
+            raw = cells = block.fields()
         tokens = format_tokens(computed)
 
         def place(index: int) -> tuple[int, int]:  # (row, column) of a cell of the run

@@ -40,6 +40,8 @@ class TextWriter(Writer):
     def render(self, batch: Processed) -> bytes | None:
         if batch.columns is None:
             return None
+        if batch.columns.width == 1:
+            return batch.columns.out_lines()
         return joined_rows(batch.columns.out, batch.columns.width, self.joiner.encode())
 
     def _write_piece(self, cells: bytes, *, ends: bool) -> None:
