@@ -122,10 +122,17 @@ def same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+#: The spellings of a missing value besides blanks, as the README lists them (csvkit's and pandas' defaults)
+NULL_SPELLINGS = ("NA", "N/A", "null", "NULL", "None", "-")
+
+
 def kind(value: Any) -> str:
-    """How relu-cli reads a JSON value in a transformed column: ``number``, ``missing`` or ``bad``."""
+    """How relu-cli reads a JSON value in a transformed column: ``number``, ``missing``, ``null`` (a string
+    that spells a missing value, such as ``"NA"``: written as null) or ``bad``."""
     if value is None or (isinstance(value, str) and not value.strip(" \t")):
         return "missing"
+    if isinstance(value, str) and value.strip(" \t") in NULL_SPELLINGS:
+        return "null"
     if isinstance(value, Num) or (isinstance(value, str) and NUMBER.fullmatch(value)):
         return "number"
     return "bad"
@@ -149,7 +156,9 @@ def transformed_columns(records: list[dict[str, Any]]) -> set[str]:
     number (a string that spells one counts)."""
     chosen = set()
     for key in records[0]:
-        first = next((record[key] for record in records if kind(record[key]) != "missing"), None)
+        first = next(
+            (record[key] for record in records if kind(record[key]) not in ("missing", "null")), None
+        )
         if first is not None and kind(first) == "number":
             chosen.add(key)
     return chosen
@@ -167,7 +176,7 @@ def assert_records_kept(inputs: list[dict[str, Any]], outputs: list[Any]) -> Non
                 assert same(out[key], strict(value)), (key, value, out[key])
             elif kind(value) == "number":
                 assert_number(out[key], relu(value))
-            else:
+            else:  # bad, or spelling a missing value
                 assert out[key] is None, (key, value, out[key])
 
 
@@ -182,6 +191,8 @@ def assert_values_kept(inputs: list[Any], outputs: list[Any]) -> None:
             assert_number(out["output"], relu(value))
         elif kind(value) == "missing":
             assert same(out["input"], value) and same(out["output"], value), (value, out)
+        elif kind(value) == "null":
+            assert out["input"] is None and out["output"] is None, (value, out)
         else:
             assert same(out["input"], strict(value)) and out["output"] is None, (value, out)
 

@@ -92,9 +92,11 @@ class ArrayInput:
             values = self._read(count)
             yield values, self._units(offset, stride)
             if values.size < count:  # the values before the end come out first, as lines of text would
-                held = offset + values.size
-                raise InputError(f"truncated: holds {held:,} of {total:,} values", source=self.source)
+                raise self._truncated(offset + values.size)
             offset += count
+
+    def _truncated(self, held: int) -> InputError:
+        return InputError(f"truncated: holds {held:,} of {self.size:,} values", source=self.source)
 
     def _units(self, offset: int, stride: int) -> Units | None:
         if len(self.shape) < 2:
@@ -121,7 +123,7 @@ class ArrayInput:
         """A Fortran-order array in C order: read whole, then taken a slab of its first axis at a time."""
         values = self._read(self.size)
         if values.size < self.size:
-            raise InputError(f"truncated: holds {values.size:,} of {self.size:,} values", source=self.source)
+            raise self._truncated(values.size)
         whole = values.reshape(self.shape[::-1]).T
         per_row = math.prod(self.shape[1:])
         rows = max(1, size // per_row) if per_row else self.shape[0]
