@@ -120,7 +120,7 @@ class Layout:
 
 @dataclass
 class Block:
-    """A chunk of plain lines, for the pipeline to take in bulk: no carriage returns, and with ``width`` > 1
+    """A chunk of plain lines, for the transform to take in bulk: no carriage returns, and with ``width`` > 1
     exactly ``width`` fields split by a one-byte ``delimiter`` on every line; ``quoted`` when a field holds
     quotes, each quoted field then within its line (a quoted delimiter does not split). With ``width`` 1
     every line is one field (no delimiter, space, tab or quote) or blank; blank lines are not records.

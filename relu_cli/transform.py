@@ -1,16 +1,18 @@
-"""Processing: the numeric core applied to the selected columns of each batch, with bad data handled as
-``--on-error`` says. No terminal, no files: batches in, batches out.
+"""Transform: the numeric core applied to the chosen columns of each batch, with bad data handled as
+``--on-error`` says. No terminal, no files, no processes: batches in, processed batches out.
 
 A batch that came as a :class:`~relu_cli.chunks.Block` of plain lines is transformed in bulk into
 :class:`Columns`: each numeric column parsed by :func:`~relu_cli.numbers.parse_cells`, whose odd cells
 (missing, ``nan``, ``+1``, bad) cost in proportion to their number, computed by the core, and formatted by
-:func:`~relu_cli.numbers.format_tokens`; writers assemble their format from the columns. Other batches
-(quoted fields, records of varying width, JSON input) go cell by cell, with the same results.
+:func:`~relu_cli.numbers.format_lines` or :func:`~relu_cli.numbers.format_tokens`; writers assemble
+their format from the columns. Other batches (quoted fields, records of varying width, JSON input) go
+cell by cell, with the same results.
 
-For a large input, whole blocks are given to worker processes (:mod:`relu_cli.parallel`) as jobs
-(:meth:`Processor.job`, :meth:`Processor.work`): transformed and rendered there, with ``--on-error skip``
-and ``nan`` applied and tallied; a block with a bad value under ``fail`` comes back to be done here, so
-every decision is the main process's (:meth:`Processor.run`).
+A block can also be done elsewhere, as bytes in and bytes out: :meth:`Processor.job` makes the job and
+:meth:`Processor.work` does it (transformed and rendered, ``--on-error skip`` and ``nan`` applied and
+tallied); the command gives jobs to worker processes (:meth:`relu_cli.parallel.Workers.map`). A block
+with a bad value under ``fail`` comes back to be done here, so every decision is the main process's
+(:meth:`Processor.run`).
 """
 
 from __future__ import annotations

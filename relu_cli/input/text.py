@@ -6,7 +6,7 @@ back byte for byte; :func:`unquote` gives a field's value. Streams are read in c
 available, so output for early lines can appear while a slow producer is still writing.
 
 A chunk of plain lines — no quotes, the same number of fields on every line — also comes as
-a :class:`Block` of bytes, so that the pipeline can take its columns in bulk instead of field by field.
+a :class:`Block` of bytes, so that the transform can take its columns in bulk instead of field by field.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Writers: processed batches → text, CSV/TSV, JSON/NDJSON or a Rich table.
+"""Output: processed batches → text, CSV/TSV, JSON/NDJSON, a Rich table or NumPy arrays, a module each;
+here the base :class:`Writer` and :func:`make_writer`.
 
 Writers never ask whether the output is a terminal: the command line decides the format (and whether a
 table gets colour) once, and the writer carries it out. Output is written as UTF-8 bytes and flushed
