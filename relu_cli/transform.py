@@ -149,6 +149,23 @@ class Columns:
     def out(self) -> list[bytes]:
         return _fields(self._out)
 
+    def taken(self, first: int, last: int) -> tuple[list[bytes], list[bytes]]:
+        """The fields as read and as written of the first ``first`` rows and the last ``last`` ones
+        (``width`` 1): given as lines of text, only those lines are split off.
+
+        >>> Columns(1, b"a\\nb\\nc\\nd\\n", b"1\\n2\\n3\\n4\\n", {}).taken(1, 2)
+        ([b'a', b'c', b'd'], [b'1', b'3', b'4'])
+        """
+
+        def take(given: list[bytes] | bytes, name: str) -> list[bytes]:
+            if isinstance(given, list) or name in self.__dict__:  # a list already
+                fields: list[bytes] = getattr(self, name)
+                return fields[:first] + fields[len(fields) - last :]
+            head = given.split(b"\n", first)[:first] if first else []
+            return head + (given.rsplit(b"\n", last + 1)[1:-1] if last else [])
+
+        return take(self._raw, "raw"), take(self._out, "out")
+
     def out_lines(self) -> bytes:
         """The fields as written, each on a line of its own (``width`` 1)."""
         return self._out if isinstance(self._out, bytes) else join([*self.out, b""], b"\n")

@@ -388,3 +388,54 @@ def test_completing_columns_offers_the_arrays_of_an_npz(tmp_path: Path) -> None:
 def test_several_npy_files_make_one_stream(tmp_path: Path) -> None:
     first, second = save(tmp_path / "a.npy", np.array([-1.0, 2.0])), save(tmp_path / "b.npy", np.array([3]))
     assert invoke("relu", "-f", str(first), "-f", str(second)).stdout == "0.0\n2.0\n3.0\n"
+
+
+@pytest.mark.parametrize("shape", [(7, 5), (4, 3, 5), (1, 9), (9, 1), (3, 1, 4, 2)])
+@pytest.mark.parametrize("piped", [False, True])
+def test_a_fortran_array_comes_out_in_c_order_a_band_of_rows_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: tuple[int, ...], piped: bool
+) -> None:
+    from relu_cli.input import npy as npy_input
+
+    monkeypatch.setattr(npy_input, "_BAND_BYTES", 3 * 4 * 2)  # bands of a row or two: many bands
+    array = np.asfortranarray(np.arange(-30, -30 + np.prod(shape), dtype=np.float32).reshape(shape))
+    path = save(tmp_path / "f.npy", array)
+    args = ("relu", "--format", "csv") if piped else ("relu", "--format", "csv", "-f", str(path))
+    result = invoke(*args, input=path.read_bytes() if piped else None)
+    assert result.exit_code == 0, result.stderr
+    c_order = np.ascontiguousarray(array).reshape(-1).astype(np.float64)
+    expected = "input,output\n" + "".join(f"{x!r},{max(x, 0.0) + 0.0!r}\n" for x in c_order.tolist())
+    assert result.stdout == expected
+
+
+def test_a_truncated_fortran_array_says_how_many_values_it_holds(tmp_path: Path) -> None:
+    whole = save(tmp_path / "f.npy", np.asfortranarray(np.ones((100, 30)))).read_bytes()
+    cut = tmp_path / "cut.npy"
+    cut.write_bytes(whole[: len(whole) - 8 * 1000 - 5])
+    result = invoke("relu", "-f", str(cut))
+    assert result.exit_code == 1
+    assert result.stderr == f"relu-cli: error: {cut}: truncated: holds 1,999 of 3,000 values\n"
+
+
+def test_a_fortran_array_in_c_order_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "f.npy"
+    big = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(4096, 4096), fortran_order=True)
+    big[:] = np.arange(4096, dtype=np.float32)[None, :] - 2048  # 64 MiB; read whole, 200 MiB as float64
+    del big
+    out = tmp_path / "out.txt"
+    script = (
+        "import resource, subprocess, sys\n"
+        "with open(sys.argv[1], 'wb') as out:\n"
+        "    done = subprocess.run(sys.argv[2:], stdout=out)\n"
+        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    argv = [sys.executable, "-c", script, str(out), RELU_CLI, "relu", "-f", str(path), "-j", "1"]
+    status, peak_kib = subprocess.run(
+        argv, capture_output=True, text=True, timeout=300, check=True
+    ).stdout.split()
+    assert status == "0"
+    assert int(peak_kib) < 150 * 1024, f"peak RSS {int(peak_kib) // 1024} MiB for a 64 MiB array"
+    text = out.read_bytes()
+    assert text.count(b"\n") == 4096 * 4096
+    lines = text[:100_000].split(b"\n")
+    assert (lines[0], lines[2048], lines[2049], lines[4096]) == (b"0.0", b"0.0", b"1.0", b"0.0")  # C order

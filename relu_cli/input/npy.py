@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import shutil
 import tempfile
 import zipfile
@@ -31,6 +32,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 #: Values to a chunk: as many as a chunk of text holds, so text output streams as it does for text input
 CHUNK_VALUES = 1 << 16
 _MAX_HEADER = 1 << 16  # bytes of an array's header, which lists its shape and dtype
+_BAND_BYTES = 1 << 24  # a Fortran-order array is put in C order this much at a time
 
 
 def is_array_data(head: bytes) -> bool:
@@ -79,8 +81,8 @@ class ArrayInput:
         self, *, c_order: bool = True, size: int = CHUNK_VALUES
     ) -> Iterator[tuple[NDArray[np.float64], Units | None]]:
         """The values as float64, ``size`` at a time, each chunk with its :class:`Units` when the array has
-        two axes or more. In C order; a Fortran-order array is read whole for it, unless ``c_order`` is
-        false: then its values come in the order they are stored (the units say which is which)."""
+        two axes or more. In C order, unless ``c_order`` is false: then the values of a Fortran-order array
+        come in the order they are stored (the units say which is which)."""
         if self.fortran and c_order and len(self.shape) > 1:
             yield from self._c_order_of_fortran(size)
             return
@@ -120,16 +122,33 @@ class ArrayInput:
         return values[: got // self.dtype.itemsize].astype(np.float64, copy=False)
 
     def _c_order_of_fortran(self, size: int) -> Iterator[tuple[NDArray[np.float64], Units | None]]:
-        """A Fortran-order array in C order: read whole, then taken a slab of its first axis at a time."""
-        values = self._read(self.size)
-        if values.size < self.size:
-            raise self._truncated(values.size)
-        whole = values.reshape(self.shape[::-1]).T
-        per_row = math.prod(self.shape[1:])
-        rows = max(1, size // per_row) if per_row else self.shape[0]
-        for start in range(0, self.shape[0], rows):
-            values = np.ascontiguousarray(whole[start : start + rows]).reshape(-1)
-            yield values, self._units(start * per_row, 1)
+        """A Fortran-order array in C order, a band of rows (first indexes) at a time: each band is read
+        as the runs it is stored in, one for every index of the other axes, and transposed. A band holds
+        at most :data:`_BAND_BYTES`, so memory stays flat; the input is first copied to a temporary file
+        when it cannot be read at any place (a pipe, gzip, an archive's member)."""
+        item = self.dtype.itemsize
+        first, rest = self.shape[0], math.prod(self.shape[1:])
+        with ExitStack() as stack:
+            if _is_file(self.stream):
+                fd, base = self.stream.fileno(), self.stream.tell()
+            else:
+                spooled = stack.enter_context(tempfile.TemporaryFile())
+                shutil.copyfileobj(self.stream, spooled, 1 << 20)
+                spooled.flush()  # read back below by file descriptor
+                fd, base = spooled.fileno(), 0
+            stored = max(0, os.fstat(fd).st_size - base) // item  # values the file holds
+            if stored < self.size:
+                raise self._truncated(stored)
+            rows = max(1, min(first, _BAND_BYTES // max(1, rest * item)))
+            for start in range(0, first, rows):
+                band = np.empty((rest, min(rows, first - start)), dtype=self.dtype)
+                for index in range(rest):  # the run of the band's rows at this index of the other axes
+                    os.preadv(fd, [band[index].data.cast("B")], base + (index * first + start) * item)
+                # the other axes are stored first index fastest: reversed, they are in C order
+                in_c_order = band.reshape(*self.shape[:0:-1], band.shape[1]).transpose().reshape(-1)
+                values = np.ascontiguousarray(in_c_order).astype(np.float64, copy=False)
+                for at in range(0, values.size, size):
+                    yield values[at : at + size], self._units(start * rest + at, 1)
 
 
 def open_arrays(stream: BinaryIO, source: str, stack: ExitStack) -> list[ArrayInput]:

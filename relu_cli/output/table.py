@@ -95,8 +95,8 @@ class TableWriter(Writer):
         wanted = [*range(room), *range(rows - tail, rows)]
         self.total += rows - len(wanted)  # counted here; the rows kept are counted by _keep
         if self.layout.value_list:
-            for row in wanted:
-                self._keep([columns.raw[row].decode(), columns.out[row].decode()], {0, 1})
+            for value, result in zip(*columns.taken(room, tail)):
+                self._keep([value.decode(), result.decode()], {0, 1})
             return
         self.columns |= transformed
         width = columns.width
