@@ -17,6 +17,7 @@ with a bad value under ``fail`` comes back to be done here, so every decision is
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 
 
 _BLANK_BYTES = BLANKS.encode()
+_NO_ROWS = np.empty(0, dtype=np.intp)  # the rows of a column that has no missing or bad cell
+_NO_ROWS.flags.writeable = False
 
 
 @dataclass
@@ -333,14 +336,15 @@ class Processor:
                 return divmod(index, width)
             return index % rows, chosen[index // rows]
 
-        missing: dict[int, list[int]] = {column: [] for column in chosen}
+        # rows of missing and of bad cells, for the columns that have any: a chunk may have 10,000 columns
+        missing: dict[int, list[int]] = defaultdict(list)
         for index in parsed.missing.tolist():
             row, column = place(index)
             tokens[index] = raw[row * width + column]  # missing stays missing, as written
             missing[column].append(row)
             # a blank line is no record; a null spelling is one, with a missing value
             blank[row] |= width == 1 and not raw[row].strip(_BLANK_BYTES)
-        failed: dict[int, list[int]] = {column: [] for column in chosen}
+        failed: dict[int, list[int]] = defaultdict(list)
         for index in parsed.bad.tolist():
             row, column = place(index)
             problems.append(
@@ -369,8 +373,8 @@ class Processor:
         results = {
             column: Computed(
                 *columns_of[column],
-                np.array(missing[column], dtype=np.intp),
-                np.array(failed[column], dtype=np.intp),
+                np.array(missing[column], dtype=np.intp) if column in missing else _NO_ROWS,
+                np.array(failed[column], dtype=np.intp) if column in failed else _NO_ROWS,
             )
             for column in chosen
         }
@@ -642,15 +646,16 @@ class _Bulk:
         columns, lines = self.columns, self.lines
         arrays = {}
         missing = {}
+        dropping = bool(drop.any())
         for column, result in columns.results.items():
-            if not result.missing.size and not drop.any():
+            if not result.missing.size and not dropping:
                 arrays[column] = (result.read, result.computed)
                 continue
             present = ~drop
             present[result.missing] = False
             arrays[column] = (result.read[present], result.computed[present])
             missing[column] = int(np.count_nonzero(~drop[result.missing]))
-        if drop.any():
+        if dropping:
             keep = ~drop
             fields_kept = np.repeat(keep, columns.width).tolist()
             results = {
