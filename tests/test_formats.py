@@ -134,6 +134,25 @@ def test_quoted_fields_in_every_format_equal_the_reference(seed: int, count: int
     assert result.stdout == quoted_reference(rows, fmt, FUNCTIONS["relu"][1])
 
 
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    count=st.integers(1, 300),
+    fmt=st.sampled_from(FORMATS),
+    labels=st.sets(st.sampled_from(list(QUOTED_LABELS)), min_size=1),
+)
+def test_quoted_fields_of_a_few_spellings_equal_the_reference(
+    seed: int, count: int, fmt: str, labels: set[str]
+) -> None:
+    """A label column of only some spellings: only quotes the csv module writes too (`"a, b"` and
+    `plain`), so that the column can pass through as read, or also others it would not write."""
+    rng = random.Random(seed)
+    rows = [[str(i), cell(rng), rng.choice(sorted(labels)), cell(rng)] for i in range(count)]
+    result = CliRunner().invoke(app, ["relu", "-c", "x,y", "--format", fmt], csv_input(rows))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == quoted_reference(rows, fmt, FUNCTIONS["relu"][1])
+
+
 def test_quoted_fields_take_the_bulk_path() -> None:
     from relu_cli.input.text import TextReader
 

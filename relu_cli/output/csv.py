@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..chunks import Layout, join, unquote
@@ -28,6 +29,10 @@ class CsvWriter(Writer):
         self.buffer = io.StringIO()
         self.csv = csv_writer(self.buffer, delimiter)
         self.delimiter = delimiter.encode()
+        # a quoted field as the csv module writes one, inner quotes doubled; and one whose quotes the
+        # module would leave out (it holds neither the delimiter nor a quote). Lines stand for fields.
+        self._quoted = re.compile(rb'\n"[^"\n]*(?:""[^"\n]*)*"(?=\n)')
+        self._needlessly_quoted = re.compile(rb'\n"[^"\n' + re.escape(self.delimiter) + rb']*"(?=\n)')
 
     def _drain(self) -> None:
         self.write_text(self.buffer.getvalue())
@@ -59,9 +64,19 @@ class CsvWriter(Writer):
             for column in range(width):
                 cells = fields[column::width]
                 joined = b"".join(cells)
-                if b'"' in joined or self.delimiter in joined:
+                if (b'"' in joined or self.delimiter in joined) and not self._written_as_read(cells):
                     fields[column::width] = [self._field(cell) for cell in columns.values(cells)]
         return joined_rows(fields, width, self.delimiter)
+
+    def _written_as_read(self, cells: list[bytes]) -> bool:
+        """Whether every cell is already as :meth:`_field` writes its value: quoted as the csv module
+        quotes, where it must be, and otherwise free of quotes and of the delimiter. Real labels such as
+        ``"item 7, lot 3"`` then pass through in bulk."""
+        text = b"".join((b"\n", join(cells, b"\n"), b"\n"))
+        if self._needlessly_quoted.search(text):
+            return False
+        rest = self._quoted.sub(b"\n", text)
+        return b'"' not in rest and self.delimiter not in rest
 
     def _field(self, value: bytes) -> bytes:
         """A value as RFC 4180 writes it, as Python's csv module does: quoted when it holds the delimiter,
