@@ -469,6 +469,10 @@ class Processor:
                 tokens[i] = fields[i]  # missing stays missing, as written
         keep = np.ones(len(tokens), dtype=bool)
         keep[parsed.missing] = False
+        # a null spelling (not a blank cell) is null in JSON output, as on every other path
+        spelled = [False] * len(tokens)
+        for i in parsed.missing.tolist():
+            spelled[i] = bool(texts[i].strip(_BLANK_BYTES))
         self._raise_or_tally(problems)
         if self.on_error is OnError.nan:
             self.tally.replaced += len(problems)
@@ -479,14 +483,21 @@ class Processor:
             kept[parsed.bad] = False
             texts = list(compress(texts, kept.tolist()))
             tokens = list(compress(tokens, kept.tolist()))
+            spelled = list(compress(spelled, kept.tolist()))
         arrays = {0: (parsed.values[keep], computed[keep])} if keep.any() else {}
         formatted = b"".join([token + b"\n" for token in tokens])
-        inputs = (
+        inputs: Sequence[list[str]] = (
             Deferred(lambda: [piece.cells.decode().split("\n")[:-1]])
             if not texts
             else [[text.decode() for text in texts]]
         )
-        outputs = Deferred(lambda: [formatted.decode().split("\n")[:-1]])
+        outputs: Sequence[list[str]] = Deferred(lambda: [formatted.decode().split("\n")[:-1]])
+        if any(spelled):
+            values_read = [text.decode() for text in texts]
+            written = formatted.decode().split("\n")[:-1]
+            for i in compress(range(len(spelled)), spelled):
+                values_read[i], written[i] = JsonField(values_read[i], "null"), JsonField(written[i], "null")
+            inputs, outputs = [values_read], [written]
         done = Piece(formatted, piece.first_field, piece.ends)
         missing = {0: int(parsed.missing.size)}
         return Processed(batch.source, inputs, outputs, [line], {0}, arrays, missing, piece=done)

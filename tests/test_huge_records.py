@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_e2e import shell
 
 RELU_CLI = str(Path(sys.executable).parent / "relu-cli")
 TIME = Path("/usr/bin/time")
@@ -193,3 +194,21 @@ def test_nul_bytes_after_some_lines_are_binary_data_at_their_line() -> None:
     assert result.returncode == 1
     assert result.stdout == b"1.0\n0.0\n"
     assert result.stderr.startswith(b"relu-cli: error: <stdin>:3: binary data: NUL bytes and no line end")
+
+
+def test_a_null_spelling_in_a_long_record_is_null_in_json_as_anywhere_else(tmp_path: Path) -> None:
+    """A record long enough to come in pieces is read as a list of values, as a column of them is: a
+    missing value, blank or a null spelling, is null in JSON output."""
+    cells = [str(i - 3) for i in range(200_000)]
+    cells[5], cells[7] = "NA", ""
+    path = tmp_path / "long.txt"
+    path.write_text(",".join(cells) + "\n")
+    lines = shell(f"relu-cli relu -f {path} --format ndjson").stdout.splitlines()
+    assert lines[4:8] == [
+        '{"input": 1.0, "output": 1.0}',
+        '{"input": null, "output": null}',
+        '{"input": 3.0, "output": 3.0}',
+        '{"input": null, "output": null}',
+    ]
+    column = shell(f"tr , '\\n' < {path} | relu-cli relu --format ndjson").stdout.splitlines()
+    assert column[4:7] == lines[4:7]  # (a blank line is no record in a column)
