@@ -32,7 +32,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 #: Values to a chunk: as many as a chunk of text holds, so text output streams as it does for text input
 CHUNK_VALUES = 1 << 16
 _MAX_HEADER = 1 << 16  # bytes of an array's header, which lists its shape and dtype
-_BAND_BYTES = 1 << 24  # a Fortran-order array is put in C order this much at a time
+_BAND_BYTES = 1 << 22  # a Fortran-order array is put in C order this much at a time
 
 
 def is_array_data(head: bytes) -> bool:
