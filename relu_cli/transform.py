@@ -18,7 +18,7 @@ with a bad value under ``fail`` comes back to be done here, so every decision is
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress
@@ -95,7 +95,7 @@ class Processed:
     lines: Sequence[int]
     transformed: set[int] = field(default_factory=set)  # 0-based indexes of transformed columns
     # per transformed column, the numbers read and computed (missing cells left out), for summaries
-    arrays: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
+    arrays: Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
     missing: dict[int, int] = field(default_factory=dict)  # per transformed column, its missing cells
     block: Block | None = None  # the outputs as text in the input's layout, when they came from a block
     columns: Columns | None = None  # the outputs in bulk, when they came from a block
@@ -120,6 +120,61 @@ class Computed:
     bad: NDArray[np.intp]  # row indexes of bad values that --on-error nan replaced
 
 
+class _Results(Mapping[int, Computed]):
+    """The :class:`Computed` of each chosen column of a chunk, made only when asked for: a chunk may have
+    10,000 columns, and text output asks for none. ``read`` and ``computed`` have a row for each chosen
+    column, in the order of ``chosen``; ``missing`` and ``failed`` hold the row indexes of a column's
+    missing and bad cells, for the columns that have any."""
+
+    def __init__(
+        self,
+        chosen: list[int],
+        read: NDArray[np.float64],
+        computed: NDArray[np.float64],
+        missing: dict[int, list[int]],
+        failed: dict[int, list[int]],
+    ) -> None:
+        self._position = {column: k for k, column in enumerate(chosen)}
+        self._read, self._computed = read, computed
+        self._missing, self._failed = missing, failed
+
+    def __getitem__(self, column: int) -> Computed:
+        k = self._position[column]
+        return Computed(
+            self._read[k],
+            self._computed[k],
+            np.array(self._missing[column], dtype=np.intp) if column in self._missing else _NO_ROWS,
+            np.array(self._failed[column], dtype=np.intp) if column in self._failed else _NO_ROWS,
+        )
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._position)
+
+    def __len__(self) -> int:
+        return len(self._position)
+
+    def numbers(self) -> Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        """Each column's numbers as read and as computed, made only when asked for."""
+        return _Numbers(self)
+
+
+class _Numbers(Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]):
+    """:meth:`_Results.numbers`: what ``--stats`` summarises of each column, made only when asked for."""
+
+    def __init__(self, results: _Results) -> None:
+        self._results = results
+
+    def __getitem__(self, column: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        k = self._results._position[column]
+        return self._results._read[k], self._results._computed[k]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._results)
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+
 class Columns:
     """A chunk of records after transformation, held as columns: every field as read (:attr:`raw`, quotes
     and all) and as written (:attr:`out`, each transformed cell replaced by its result's text), row after
@@ -135,7 +190,7 @@ class Columns:
         width: int,
         raw: list[bytes] | bytes,
         out: list[bytes] | bytes,
-        results: dict[int, Computed],
+        results: Mapping[int, Computed],
         quoted: bool = False,
     ) -> None:
         self.width = width
@@ -324,8 +379,9 @@ class Processor:
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
         if width == 1 and not parsed.missing.size and not parsed.bad.size:  # lines of numbers: lines out
             none = np.empty(0, dtype=np.intp)
-            results = {0: Computed(parsed.values, computed, none, none)}
-            columns = Columns(1, block.data, format_lines(computed), results)
+            columns = Columns(
+                1, block.data, format_lines(computed), {0: Computed(parsed.values, computed, none, none)}
+            )
             return _Bulk(columns, lines, problems, blank, bad)
         if width == 1:
             raw = cells = block.fields()
@@ -359,26 +415,15 @@ class Processor:
             bad[row] = True
         if everything:
             out = tokens
-            read, done = parsed.values.reshape(rows, width), computed.reshape(rows, width)
-            columns_of = {column: (read[:, column], done[:, column]) for column in chosen}
+            by_column = parsed.values.reshape(rows, width).T, computed.reshape(rows, width).T
         else:
             out = raw.copy()
-            columns_of = {}
             for k, column in enumerate(chosen):
                 out[column::width] = tokens[k * rows : (k + 1) * rows]
-                columns_of[column] = (
-                    parsed.values[k * rows : (k + 1) * rows],
-                    computed[k * rows : (k + 1) * rows],
-                )
-        results = {
-            column: Computed(
-                *columns_of[column],
-                np.array(missing[column], dtype=np.intp) if column in missing else _NO_ROWS,
-                np.array(failed[column], dtype=np.intp) if column in failed else _NO_ROWS,
-            )
-            for column in chosen
-        }
-        return _Bulk(Columns(width, raw, out, results, block.quoted), lines, problems, blank, bad)
+            by_column = parsed.values.reshape(len(chosen), rows), computed.reshape(len(chosen), rows)
+        results = _Results(chosen, *by_column, missing, failed)
+        columns = Columns(width, raw, out, results, block.quoted)
+        return _Bulk(columns, lines, problems, blank, bad, any_missing=bool(parsed.missing.size))
 
     def work(
         self,
@@ -650,14 +695,18 @@ class _Bulk:
     problems: list[InputError]  # every bad value, column by column
     blank: NDArray[np.bool_]  # blank lines of a single column: no records
     bad: NDArray[np.bool_]  # records with a bad value
+    any_missing: bool = False  # whether a cell of a transformed column is missing
 
     def processed(self, source: str, drop: NDArray[np.bool_]) -> Processed:
         """The records but those in ``drop``, with the numbers read and computed of each transformed
         column (missing cells left out) for summaries."""
         columns, lines = self.columns, self.lines
+        dropping = bool(drop.any())
+        results = columns.results
+        if not dropping and not self.any_missing and isinstance(results, _Results):  # the numbers as they are
+            return Processed(source, [], [], lines.tolist(), set(results), results.numbers(), columns=columns)
         arrays = {}
         missing = {}
-        dropping = bool(drop.any())
         for column, result in columns.results.items():
             if not result.missing.size and not dropping:
                 arrays[column] = (result.read, result.computed)
@@ -686,11 +735,10 @@ class _Bulk:
                 columns.quoted,
             )
             lines = lines[keep]
-        final = columns
         return Processed(
             source,
-            Deferred(lambda: _decoded_rows(final, final.raw)),
-            Deferred(lambda: _decoded_rows(final, final.out)),
+            [],  # the fields are in the columns
+            [],
             lines.tolist(),
             set(columns.results),
             arrays,
@@ -703,12 +751,6 @@ def _renumber(indexes: NDArray[np.intp], keep: NDArray[np.bool_]) -> NDArray[np.
     """Row indexes after the rows not in ``keep`` are gone (those among ``indexes`` are dropped)."""
     after = np.cumsum(keep) - 1
     return after[indexes[keep[indexes]]].astype(np.intp)
-
-
-def _decoded_rows(columns: Columns, fields: list[bytes]) -> list[list[str]]:
-    width = columns.width
-    texts = [field.decode() for field in fields]
-    return [texts[start : start + width] for start in range(0, len(texts), width)]
 
 
 def parse_columns(spec: str, names: list[str]) -> list[int]:
