@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from .transform import Processed
+from .transform import Numbers, Processed
+
+_MANY = 64  # columns from which a chunk's are summarised all at once
 
 
 @dataclass
@@ -94,6 +96,15 @@ class Stats:
         if batch.summary is not None:  # summarised by a worker process
             self.merge(batch.summary)
             return
+        if isinstance(batch.arrays, Numbers) and len(batch.arrays) > _MANY and batch.units is None:
+            self._add_all(*batch.arrays.matrix())
+        else:
+            self._add_each(batch)
+        for column, missing in batch.missing.items():
+            if missing:
+                self.columns.setdefault(column, ColumnStats()).missing += missing
+
+    def _add_each(self, batch: Processed) -> None:
         for column, (read, computed) in batch.arrays.items():
             stats = self.columns.setdefault(column, ColumnStats())
             stats.count += int(read.size)
@@ -108,9 +119,25 @@ class Stats:
                     stats.alive = np.zeros(batch.units.count, dtype=bool)
                     stats.samples = batch.units.samples
                 stats.alive[batch.units.of(np.flatnonzero(~(read <= self.threshold)))] = True
-        for column, missing in batch.missing.items():
-            if missing:
-                self.columns.setdefault(column, ColumnStats()).missing += missing
+
+    def _add_all(self, columns: list[int], read: NDArray[np.float64], computed: NDArray[np.float64]) -> None:
+        """Many columns at once, a row of ``read`` and ``computed`` each: counted and summed along the
+        rows, so that 10,000 columns are not 10,000 rounds of the same numpy calls."""
+        nan = np.isnan(read)
+        nans = np.count_nonzero(nan, axis=1).tolist()
+        below = np.count_nonzero(read <= self.threshold, axis=1).tolist()
+        capped = [0] * len(columns)
+        if self.max_value is not None:
+            capped = np.count_nonzero(read >= self.max_value, axis=1).tolist()
+        inputs, outputs = _spreads(read, nan), _spreads(computed, np.isnan(computed))
+        for i, column in enumerate(columns):
+            stats = self.columns.setdefault(column, ColumnStats())
+            stats.count += read.shape[1]
+            stats.nan += nans[i]
+            stats.below += below[i]
+            stats.capped += capped[i]
+            stats.inputs.merge(inputs[i])
+            stats.outputs.merge(outputs[i])
 
     def dumps(self) -> bytes:
         """The counts and spreads, for :meth:`merge` in another process."""
@@ -180,6 +207,16 @@ class Stats:
             lines.extend(_spread_table(stats.inputs, stats.outputs))
             blocks.append("\n".join(lines))
         return blocks
+
+
+def _spreads(values: NDArray[np.float64], nan: NDArray[np.bool_]) -> list[Spread]:
+    """:meth:`Spread.add` of each row at once: minimum, maximum, sum and count of the values not NaN."""
+    with np.errstate(invalid="ignore"):  # inf + -inf: the mean is NaN, and no warning is due
+        low = np.where(nan, np.inf, values).min(axis=1, initial=np.inf).tolist()
+        high = np.where(nan, -np.inf, values).max(axis=1, initial=-np.inf).tolist()
+        total = np.where(nan, 0.0, values).sum(axis=1).tolist()
+    count = np.count_nonzero(~nan, axis=1).tolist()
+    return [Spread(*numbers) for numbers in zip(low, high, total, count)]
 
 
 def _spread(spread: Spread) -> list[float]:

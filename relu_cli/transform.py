@@ -155,11 +155,12 @@ class _Results(Mapping[int, Computed]):
 
     def numbers(self) -> Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]:
         """Each column's numbers as read and as computed, made only when asked for."""
-        return _Numbers(self)
+        return Numbers(self)
 
 
-class _Numbers(Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]):
-    """:meth:`_Results.numbers`: what ``--stats`` summarises of each column, made only when asked for."""
+class Numbers(Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]):
+    """:meth:`_Results.numbers`: what ``--stats`` summarises of each column, made only when asked for, or
+    for all columns at once (:meth:`matrix`)."""
 
     def __init__(self, results: _Results) -> None:
         self._results = results
@@ -173,6 +174,10 @@ class _Numbers(Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]):
 
     def __len__(self) -> int:
         return len(self._results)
+
+    def matrix(self) -> tuple[list[int], NDArray[np.float64], NDArray[np.float64]]:
+        """The columns, and their numbers as read and as computed, a row for each column."""
+        return list(self._results), self._results._read, self._results._computed
 
 
 class Columns:

@@ -153,3 +153,27 @@ def test_a_worker_summarises_its_block_as_the_main_process_would() -> None:
     counted.add(Processed("<stdin>", [], [], [], {0}, {0: (parsed, core.relu(parsed))}))
     assert merged.blocks(["1"]) == counted.blocks(["1"])
     assert rendered.split(b"\n")[:2] == [repr(float(core.relu(parsed[0]))).encode(), b"0.0"]
+
+
+def test_many_columns_are_summarised_at_once_as_one_by_one() -> None:
+    """A chunk of many columns is summarised with numpy along its rows; the result is the same as column
+    by column, NaN, ±inf and a column of only NaN included."""
+    from relu_cli import core
+    from relu_cli.transform import _Results
+
+    rng = np.random.default_rng(3)
+    read = rng.standard_normal((100, 30)) * 10
+    chance = rng.random(read.shape)
+    read[chance < 0.05], read[chance > 0.97] = np.nan, np.inf
+    read[(chance > 0.05) & (chance < 0.07)], read[3] = -np.inf, np.nan
+    computed = core.relu(read, max_value=6.0)
+    names = [str(column) for column in range(100)]
+    together, apart = Stats("relu", max_value=6.0), Stats("relu", max_value=6.0)
+    together.add(
+        Processed(
+            "x", [], [], [], set(range(100)), _Results(list(range(100)), read, computed, {}, {}).numbers()
+        )
+    )
+    apart.add(Processed("x", [], [], [], set(range(100)), {c: (read[c], computed[c]) for c in range(100)}))
+    assert together.blocks(names) == apart.blocks(names)
+    assert "column 3: 30 values, 30 NaN" in together.blocks(names)[3]
