@@ -127,31 +127,31 @@ class Workers:
         in_work: deque[tuple[T, Job]] = deque()
         seen = 0  # bytes of the jobs so far
         iterator = iter(items)
+
+        def given_back() -> Iterator[tuple[T, bytes | None]]:
+            while in_work:
+                given, job = in_work.popleft()
+                yield given, self.result(job)
+
         while True:
             try:
                 item = next(iterator)
             except StopIteration:
                 break
             except Exception:
-                while in_work:
-                    given, job = in_work.popleft()
-                    yield given, self.result(job)
+                yield from given_back()
                 raise
             data = job_of(item) if self.count else None
             seen += len(data) if data is not None else 0
             if data is None or seen < start_after:
-                while in_work:
-                    given, job = in_work.popleft()
-                    yield given, self.result(job)
+                yield from given_back()
                 yield item, None
                 continue
             in_work.append((item, self.submit(data)))
             while in_work and (len(in_work) > 2 * self.count or not ready()):
                 given, job = in_work.popleft()
                 yield given, self.result(job)
-        while in_work:
-            given, job = in_work.popleft()
-            yield given, self.result(job)
+        yield from given_back()
 
     def submit(self, data: bytes) -> Job:
         """Give ``data`` to the next worker; :meth:`result` waits for what it gives back."""
