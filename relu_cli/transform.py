@@ -153,31 +153,33 @@ class _Results(Mapping[int, Computed]):
     def __len__(self) -> int:
         return len(self._position)
 
-    def numbers(self) -> Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]:
+    def numbers(self) -> Numbers:
         """Each column's numbers as read and as computed, made only when asked for."""
-        return Numbers(self)
+        return Numbers(self._position, self._read, self._computed)
 
 
 class Numbers(Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]):
     """:meth:`_Results.numbers`: what ``--stats`` summarises of each column, made only when asked for, or
     for all columns at once (:meth:`matrix`)."""
 
-    def __init__(self, results: _Results) -> None:
-        self._results = results
+    def __init__(
+        self, position: dict[int, int], read: NDArray[np.float64], computed: NDArray[np.float64]
+    ) -> None:
+        self._position, self._read, self._computed = position, read, computed
 
     def __getitem__(self, column: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        k = self._results._position[column]
-        return self._results._read[k], self._results._computed[k]
+        k = self._position[column]
+        return self._read[k], self._computed[k]
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._results)
+        return iter(self._position)
 
     def __len__(self) -> int:
-        return len(self._results)
+        return len(self._position)
 
     def matrix(self) -> tuple[list[int], NDArray[np.float64], NDArray[np.float64]]:
         """The columns, and their numbers as read and as computed, a row for each column."""
-        return list(self._results), self._results._read, self._results._computed
+        return list(self._position), self._read, self._computed
 
 
 class Columns:
@@ -266,10 +268,9 @@ def process_values(
     for the formats that need it, the results when ``outputs`` and the values read as well when ``inputs``.
     Its numbers are summarised under ``key``; ``first`` is the 1-based place of its first value."""
     computed = function(values)
-    none = np.empty(0, dtype=np.intp)
     raw = format_lines(values) if inputs else b""
     out = format_lines(computed) if outputs else b""
-    columns = Columns(1, raw, out, {0: Computed(values, computed, none, none)})
+    columns = Columns(1, raw, out, {0: Computed(values, computed, _NO_ROWS, _NO_ROWS)})
     places = range(first, first + values.size)
     return Processed(source, [], [], places, {0}, {key: (values, computed)}, columns=columns, units=units)
 
@@ -383,11 +384,8 @@ class Processor:
         blank = np.zeros(rows, dtype=bool)  # blank lines of a single column: no records
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
         if width == 1 and not parsed.missing.size and not parsed.bad.size:  # lines of numbers: lines out
-            none = np.empty(0, dtype=np.intp)
-            columns = Columns(
-                1, block.data, format_lines(computed), {0: Computed(parsed.values, computed, none, none)}
-            )
-            return _Bulk(columns, lines, problems, blank, bad)
+            results = _Results([0], parsed.values[None], computed[None], {}, {})
+            return _Bulk(Columns(1, block.data, format_lines(computed), results), lines, problems, blank, bad)
         if width == 1:
             raw = cells = block.fields()
         tokens = format_tokens(computed)
