@@ -132,10 +132,7 @@ class ArrayInput:
             if _is_file(self.stream):
                 fd, base = self.stream.fileno(), self.stream.tell()
             else:
-                spooled = stack.enter_context(tempfile.TemporaryFile())
-                shutil.copyfileobj(self.stream, spooled, 1 << 20)
-                spooled.flush()  # read back below by file descriptor
-                fd, base = spooled.fileno(), 0
+                fd, base = _spooled(self.stream, stack).fileno(), 0
             stored = max(0, os.fstat(fd).st_size - base) // item  # values the file holds
             if stored < self.size:
                 raise self._truncated(stored)
@@ -158,10 +155,7 @@ def open_arrays(stream: BinaryIO, source: str, stack: ExitStack) -> list[ArrayIn
     if not stream.peek(len(NPY_MAGIC)).startswith(ZIP_MAGIC):  # type: ignore[attr-defined]
         return [_array("arr_0", source, stream)]
     if not _is_file(stream):
-        spooled = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (closed by the stack)
-        shutil.copyfileobj(stream, spooled, 1 << 20)
-        spooled.seek(0)
-        stream = spooled
+        stream = _spooled(stream, stack)
     try:
         archive = stack.enter_context(zipfile.ZipFile(stream))
         members = archive.infolist()
@@ -178,6 +172,16 @@ def open_arrays(stream: BinaryIO, source: str, stack: ExitStack) -> list[ArrayIn
             raise InputError(f"cannot be read ({shortened(str(error))})", source=where) from None
         arrays.append(_array(member.filename.removesuffix(".npy"), where, cast(BinaryIO, opened)))
     return arrays
+
+
+def _spooled(stream: BinaryIO, stack: ExitStack) -> BinaryIO:
+    """The rest of ``stream`` in a temporary file (removed when ``stack`` closes), to be read at any place:
+    at its start, and flushed for reading by file descriptor too."""
+    spooled = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (closed by the stack)
+    shutil.copyfileobj(stream, spooled, 1 << 20)
+    spooled.flush()
+    spooled.seek(0)
+    return cast(BinaryIO, spooled)
 
 
 def _is_file(stream: BinaryIO) -> bool:
