@@ -314,19 +314,9 @@ def _run(request: Request, env: Environment) -> int:
             from .output.table import TableStyle
 
             style = TableStyle(title, notes, env.stdout_color, size.columns, rows)
-        if fmt is OutputFormat.text and layout.json_shape:  # JSON of the input's shape
-            from .output.json import JsonWriter
-
-            return JsonWriter(env.stdout, layout, lines=layout.json_shape == "lines", bare=layout.value_list)
-        if fmt.binary:
-            from .output.npy import NpyWriter, NpzWriter
-
-            if fmt is OutputFormat.npz:
-                return NpzWriter(env.stdout, layout, arrays=chosen is not None)
-            if chosen:  # its shape is known: written as the array was stored
-                return NpyWriter(env.stdout, layout, chosen[0].shape, fortran=chosen[0].fortran)
-            return NpyWriter(env.stdout, layout)
-        return output.make_writer(fmt, env.stdout, layout, table_style=style, headings=headings)
+        return output.make_writer(
+            fmt, env.stdout, layout, table_style=style, headings=headings, arrays=chosen
+        )
 
     def write_arrays(layout: Layout, found: list[ArrayInput]) -> None:
         """The arrays of one input, those chosen with ``--columns`` transformed, in bulk a chunk at a time;

@@ -15,6 +15,7 @@ from ..choices import OutputFormat
 from ..chunks import Layout, join, unquote
 
 if TYPE_CHECKING:
+    from ..input.npy import ArrayInput
     from ..transform import Processed
     from .table import TableStyle
 
@@ -105,9 +106,25 @@ def make_writer(
     *,
     table_style: TableStyle | None = None,
     headings: tuple[str, str] = ("input", "output"),
+    arrays: list[ArrayInput] | None = None,
 ) -> Writer:
     """The writer for a resolved format (anything but ``auto``); each format's module is imported only when
-    it is used."""
+    it is used. ``text`` of JSON input is JSON of the input's shape. ``arrays`` are the arrays transformed
+    when the input is NumPy's: ``npy`` output then has the shape and order of the (one) array."""
+    if fmt is OutputFormat.text and layout.json_shape:
+        from .json import JsonWriter
+
+        return JsonWriter(out, layout, lines=layout.json_shape == "lines", bare=layout.value_list)
+    if fmt is OutputFormat.npz:
+        from .npy import NpzWriter
+
+        return NpzWriter(out, layout, arrays=arrays is not None)
+    if fmt is OutputFormat.npy:
+        from .npy import NpyWriter
+
+        if arrays:  # its shape is known: written as the array was stored
+            return NpyWriter(out, layout, arrays[0].shape, fortran=arrays[0].fortran)
+        return NpyWriter(out, layout)
     if fmt is OutputFormat.text:
         from .text import TextWriter
 
