@@ -283,11 +283,19 @@ def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[by
         texts = [repr(value) for value in values.tolist()]
         return [b"null" if json and text in _NOT_FINITE else text.encode() for text in texts]
     tokens: list[bytes] = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
-    small = (np.abs(values) < 1e-4) & (values != 0)
-    odd = np.flatnonzero(small if json else small | ~np.isfinite(values))
+    odd = _unlike_repr(values, json=json)
     for index, value in zip(odd.tolist(), values[odd].tolist()):
         tokens[index] = repr(value).encode()
     return tokens
+
+
+def _unlike_repr(values: NDArray[np.float64], *, json: bool = False) -> NDArray[np.intp]:
+    """Where orjson writes a value otherwise than ``repr``: 0 < |x| < 1e-4, and but for ``json`` (where
+    ``null`` is meant) NaN and ±inf."""
+    import numpy as np
+
+    small = (np.abs(values) < 1e-4) & (values != 0)
+    return np.flatnonzero(small if json else small | ~np.isfinite(values))
 
 
 def format_lines(values: NDArray[np.float64]) -> bytes:
@@ -305,9 +313,8 @@ def format_lines(values: NDArray[np.float64]) -> bytes:
     import orjson
 
     values = np.ascontiguousarray(values, dtype=np.float64)
-    magnitudes = np.abs(values)
-    odd = np.flatnonzero(~np.isfinite(values) | ((magnitudes < 1e-4) & (magnitudes != 0)))
-    if values.size <= _FEW // 8 or odd.size > _ODD_RUNS:
+    odd = _unlike_repr(values) if values.size > _FEW // 8 else None
+    if odd is None or odd.size > _ODD_RUNS:
         tokens = format_tokens(values)
         return b"\n".join(tokens) + b"\n" if tokens else b""
     runs: list[bytes] = []
