@@ -51,7 +51,7 @@ class CsvWriter(Writer):
         if columns is None:
             return None
         # results hold no delimiter or quote: only a field as read may (none holds a line break)
-        plain = not columns.quoted and self.delimiter not in b"".join(columns.raw)
+        plain = not columns.quoted and self.delimiter not in join(columns.raw)
         if not columns.raw:  # only blank lines
             return b""
         if self.layout.value_list and plain:  # input beside output
@@ -63,19 +63,19 @@ class CsvWriter(Writer):
             fields = fields.copy()
             for column in range(width):
                 cells = fields[column::width]
-                joined = b"".join(cells)
-                if (b'"' in joined or self.delimiter in joined) and not self._written_as_read(cells):
+                lines = b"".join((b"\n", join(cells, b"\n"), b"\n"))  # a line a field, between line feeds
+                if (b'"' in lines or self.delimiter in lines) and not self._written_as_read(lines):
                     fields[column::width] = [self._field(cell) for cell in columns.values(cells)]
         return joined_rows(fields, width, self.delimiter)
 
-    def _written_as_read(self, cells: list[bytes]) -> bool:
-        """Whether every cell is already as :meth:`_field` writes its value: quoted as the csv module
-        quotes, where it must be, and otherwise free of quotes and of the delimiter. Real labels such as
-        ``"item 7, lot 3"`` then pass through in bulk."""
-        text = b"".join((b"\n", join(cells, b"\n"), b"\n"))
-        if self._needlessly_quoted.search(text):
+    def _written_as_read(self, lines: bytes) -> bool:
+        """Whether every field of ``lines`` (a line each, with a line feed before the first too) is already
+        as :meth:`_field` writes its value: quoted as the csv module quotes, where it must be, and
+        otherwise free of quotes and of the delimiter. Real labels such as ``"item 7, lot 3"`` then pass
+        through in bulk."""
+        if self._needlessly_quoted.search(lines):
             return False
-        rest = self._quoted.sub(b"\n", text)
+        rest = self._quoted.sub(b"\n", lines)
         return b'"' not in rest and self.delimiter not in rest
 
     def _field(self, value: bytes) -> bytes:
