@@ -1,6 +1,7 @@
 """The chunk model every part of relu-cli shares: what an input looks like (:class:`Layout`), and the
 pieces it is read in (:class:`Batch`, with its lines as a :class:`Block` of bytes when they are plain, or
-a :class:`Piece` of a long record).
+a :class:`Piece` of a long record). Once transformed, every batch is held in columns
+(:class:`~relu_cli.transform.Columns`).
 
 Fields are kept *raw* (exactly as read, quotes included) so untransformed fields can be written back byte
 for byte; :func:`unquote` gives a field's value.
@@ -8,10 +9,10 @@ for byte; :func:`unquote` gives a field's value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar, overload
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 
@@ -24,9 +25,6 @@ WHITESPACE = None  # the delimiter value meaning "runs of spaces and tabs", as a
 
 
 CHUNK_SIZE = 1 << 19  # 512 KiB: measured faster than 1 MiB (fewer page faults) and than 256 KiB
-
-
-T = TypeVar("T")
 
 
 class JsonField(str):
@@ -182,47 +180,26 @@ class Piece:
     ends: bool  # whether the record ends in this piece
 
 
-class Deferred(Sequence[T]):
-    """A list made only when first used: writing a block as text never needs its rows one by one."""
-
-    def __init__(self, make: Callable[[], list[T]]) -> None:
-        self._make: Callable[[], list[T]] | None = make
-        self._items: list[T] = []
-
-    def _all(self) -> list[T]:
-        if self._make is not None:
-            self._items, self._make = self._make(), None
-        return self._items
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
-        return self._all()[index]
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self._all())
-
-
 @dataclass
 class Batch:
-    """Records read together, each with the line it started on; ``block`` holds the same records in bulk
-    when they are plain lines. A ``piece`` batch holds one row: some fields of a record too long to hold
-    at once (see :meth:`TextReader._cut_at`)."""
+    """Records read together, each with the line it started on. A batch of plain lines holds them as a
+    ``block`` of bytes instead, split into records only if they are asked for (:meth:`records`); a
+    ``piece`` batch holds some fields of a record too long to hold at once (see
+    :meth:`TextReader._cut_at`)."""
 
     source: str
-    rows: Sequence[list[str]]
-    lines: Sequence[int] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
     block: Block | None = None
     piece: Piece | None = None
 
-    @classmethod
-    def of_block(cls, source: str, block: Block) -> Batch:
-        return cls(source, Deferred(lambda: block.records[0]), Deferred(lambda: block.records[1]), block)
+    def records(self) -> tuple[list[list[str]], list[int]]:
+        """The records as lists of raw fields, and the line of each."""
+        if self.block is not None:
+            return self.block.records
+        if self.piece is not None:  # its fields hold no line feed: a piece ends at its record's end
+            return [self.piece.cells.decode().split("\n")[:-1]], self.lines
+        return self.rows, self.lines
 
 
 def check_same_layout(first: Layout, other: Layout) -> None:

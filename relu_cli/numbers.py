@@ -276,12 +276,13 @@ def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[by
     [b'null', b'2.5e-05']
     """
     import numpy as np
-    import orjson
 
     values = np.ascontiguousarray(values, dtype=np.float64)
     if values.size <= _FEW // 8:  # a few values, as on the command line: orjson is not worth its import
         texts = [repr(value) for value in values.tolist()]
         return [b"null" if json and text in _NOT_FINITE else text.encode() for text in texts]
+    import orjson
+
     tokens: list[bytes] = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
     odd = _unlike_repr(values, json=json)
     for index, value in zip(odd.tolist(), values[odd].tolist()):

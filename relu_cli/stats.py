@@ -77,7 +77,7 @@ class Stats:
     >>> from relu_cli.transform import Processed
     >>> stats = Stats("relu")
     >>> x = np.array([-3.0, -1.0, 0.0, 2.0, np.nan])
-    >>> stats.add(Processed("arguments", [], [], [], {0}, {0: (x, np.maximum(x, 0.0))}))
+    >>> stats.add(Processed("arguments", [], {0}, {0: (x, np.maximum(x, 0.0))}))
     >>> print(*stats.blocks(["1"]))
     5 values, 1 NaN
       zeroed, x <= 0       3   60.0%

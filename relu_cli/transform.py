@@ -5,8 +5,9 @@ A batch that came as a :class:`~relu_cli.chunks.Block` of plain lines is transfo
 :class:`Columns`: each numeric column parsed by :func:`~relu_cli.numbers.parse_cells`, whose odd cells
 (missing, ``nan``, ``+1``, bad) cost in proportion to their number, computed by the core, and formatted by
 :func:`~relu_cli.numbers.format_lines` or :func:`~relu_cli.numbers.format_tokens`; writers assemble
-their format from the columns. Other batches (quoted fields, records of varying width, JSON input) go
-cell by cell, with the same results.
+their format from the columns. Other batches (quoted fields across lines, records of varying width, JSON
+input, pieces of a long record) are split into records first, their numbers parsed and computed in bulk
+all the same, and end in the same :class:`Columns`: every writer has one kind of chunk to write.
 
 A block can also be done elsewhere, as bytes in and bytes out: :meth:`Processor.job` makes the job and
 :meth:`Processor.work` does it (transformed and rendered, ``--on-error skip`` and ``nan`` applied and
@@ -28,12 +29,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
-from .chunks import Batch, Block, Deferred, JsonField, Layout, Piece, join, unquote, unquote_bytes
+from .chunks import Batch, Block, JsonField, Layout, Piece, join, unquote, unquote_bytes
 from .errors import InputError, UsageError, quoted
 from .numbers import (
     BLANKS,
     NULL_VALUES,
-    format_floats,
     format_lines,
     format_tokens,
     is_missing,
@@ -87,26 +87,21 @@ class Tally:
 
 @dataclass
 class Processed:
-    """A batch after transformation: output fields beside the values they were read as."""
+    """A batch after transformation: its records in :attr:`columns` (or as a worker process rendered and
+    summarised them), and the numbers read and computed of each transformed column, for summaries."""
 
     source: str
-    inputs: Sequence[list[str]]  # field values as read (unquoted)
-    outputs: Sequence[list[str]]  # raw fields with each transformed, non-empty cell replaced
-    lines: Sequence[int]
+    lines: Sequence[int]  # the line of each record
     transformed: set[int] = field(default_factory=set)  # 0-based indexes of transformed columns
     # per transformed column, the numbers read and computed (missing cells left out), for summaries
     arrays: Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
     missing: dict[int, int] = field(default_factory=dict)  # per transformed column, its missing cells
-    block: Block | None = None  # the outputs as text in the input's layout, when they came from a block
-    columns: Columns | None = None  # the outputs in bulk, when they came from a block
-    rendered: bytes | None = None  # the outputs as the writer writes them, from a worker process
+    columns: Columns | None = None  # the records, but for a chunk a worker process rendered
+    rendered: bytes | None = None  # the records as the writer writes them, from a worker process
     summary: bytes | None = None  # what a worker process summarised of the numbers, for --stats
-    # one piece of a long record, with the output fields as cells; every field of it is a value
-    piece: Piece | None = None
+    # where the fields stand in their record when they are part of a record too long to hold at once
+    part: Piece | None = None
     units: Units | None = None  # where the values of an array's chunk sit along its last axis
-
-    def is_transformed(self, column: int) -> bool:
-        return self.piece is not None or column in self.transformed
 
 
 @dataclass
@@ -118,6 +113,8 @@ class Computed:
     computed: NDArray[np.float64]
     missing: NDArray[np.intp]  # row indexes of missing cells (is_missing), passed through as they are
     bad: NDArray[np.intp]  # row indexes of bad values that --on-error nan replaced
+    # a value list's cells of a column found to hold text, passed through as they are
+    passed: NDArray[np.intp] = field(default_factory=lambda: _NO_ROWS)
 
 
 class _Results(Mapping[int, Computed]):
@@ -185,11 +182,17 @@ class Numbers(Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]):
 class Columns:
     """A chunk of records after transformation, held as columns: every field as read (:attr:`raw`, quotes
     and all) and as written (:attr:`out`, each transformed cell replaced by its result's text), row after
-    row, ``width`` to a row, and the numbers of each transformed column; ``quoted`` when a field holds
-    quotes (none holds a line break).
+    row, ``width`` to a row, and the numbers of each transformed column; ``quoted`` when a field may hold
+    quotes.
 
     With ``width`` 1, the fields may be given as lines of text instead of a list: they are split only if a
     writer asks for them one by one, and :meth:`out_lines` is then the text as given.
+
+    Records of the general kind add what plain lines do not have: ``lengths``, each row's count of fields
+    when the rows differ in it (a row's fields are its first ones, the rest empty stand-ins); ``ends``, for
+    a value list whose records hold several values (one a row here), whether each value ends its record;
+    and ``tokens``, for JSON input, each field as the JSON value it was read from, which JSON output
+    writes back for a field it does not transform.
     """
 
     def __init__(
@@ -199,10 +202,17 @@ class Columns:
         out: list[bytes] | bytes,
         results: Mapping[int, Computed],
         quoted: bool = False,
+        *,
+        lengths: list[int] | None = None,
+        ends: list[bool] | None = None,
+        tokens: list[bytes] | None = None,
     ) -> None:
         self.width = width
         self.results = results
         self.quoted = quoted
+        self.lengths = lengths
+        self.ends = ends
+        self.tokens = tokens
         self._raw = raw
         self._out = out
 
@@ -232,11 +242,13 @@ class Columns:
         return take(self._raw, "raw"), take(self._out, "out")
 
     def out_lines(self) -> bytes:
-        """The fields as written, each on a line of its own (``width`` 1)."""
+        """The fields as written, each on a line of its own."""
         return self._out if isinstance(self._out, bytes) else join([*self.out, b""], b"\n")
 
     @property
     def rows(self) -> int:
+        if self.lengths is not None:
+            return len(self.lengths)
         if self.results:  # each transformed column has a number for every row
             return int(next(iter(self.results.values())).computed.size)
         return len(self.raw) // self.width
@@ -246,6 +258,28 @@ class Columns:
         if not self.quoted:
             return fields
         return [unquote_bytes(field) for field in fields]
+
+    def by_row(self, fields: list[bytes]) -> list[list[bytes]]:
+        """``fields`` (of this chunk, ``width`` to a row) split into rows, each with its own fields only.
+
+        >>> fields = [b"1", b"2", b"3", b""]
+        >>> Columns(2, fields, fields, {}, lengths=[2, 1]).by_row(fields)
+        [[b'1', b'2'], [b'3']]
+        """
+        width = self.width
+        lengths = self.lengths or [width] * (len(fields) // width)
+        return [fields[row * width : row * width + length] for row, length in enumerate(lengths)]
+
+
+def stacked(results: Mapping[int, Computed]) -> tuple[list[int], NDArray[np.float64], NDArray[np.float64]]:
+    """The columns of ``results``, and their numbers as read and as computed, a row for each column."""
+    if isinstance(results, _Results):
+        return results.numbers().matrix()
+    order = list(results)
+    if not order:
+        return [], np.empty((0, 0)), np.empty((0, 0))
+    read = np.stack([results[column].read for column in order])
+    return order, read, np.stack([results[column].computed for column in order])
 
 
 def _fields(given: list[bytes] | bytes) -> list[bytes]:
@@ -272,7 +306,7 @@ def process_values(
     out = format_lines(computed) if outputs else b""
     columns = Columns(1, raw, out, {0: Computed(values, computed, _NO_ROWS, _NO_ROWS)})
     places = range(first, first + values.size)
-    return Processed(source, [], [], places, {0}, {key: (values, computed)}, columns=columns, units=units)
+    return Processed(source, places, {0}, {key: (values, computed)}, columns=columns, units=units)
 
 
 class Processor:
@@ -283,7 +317,8 @@ class Processor:
     count differs from the layout's is malformed when the input has a header or columns were chosen.
 
     A missing value — empty, blank, or one of ``nulls`` (:func:`~relu_cli.numbers.is_missing`) — passes
-    through as written, in bulk and record by record alike; JSON output writes it ``null``.
+    through as written, in bulk and record by record alike; JSON output writes it ``null`` (an empty value
+    of JSON input as the value it was).
 
     The fields of a piece of a long record (:class:`~relu_cli.chunks.Piece`) are all values, as in a
     value list: no column is decided from them, so nothing is kept per column however wide the record.
@@ -491,18 +526,18 @@ class Processor:
     def _process_piece(self, batch: Batch, piece: Piece) -> Processed:
         """Some fields of a long record, each a value, parsed in bulk. A bad value is named by its line and
         its field number in the whole record; ``skip`` drops that value (the record's earlier pieces may
-        already be written) and counts it."""
+        already be written) and counts it.
+
+        In a value list they are values one a row, as any other; in a table they are one row of as many
+        columns, which JSON output names from the field's place in the whole record."""
         line = batch.lines[0]
-        raw = piece.cells
-        if b'"' in raw:  # the last piece of a record with a quote in it: its fields' values are unquoted
-            raw = "".join([field + "\n" for field in batch.rows[0]]).encode()
-            cells = [unquote(field) + "\n" for field in batch.rows[0]]
-            piece = Piece("".join(cells).encode(), piece.first_field, piece.ends)
-        parsed = parse_cells(piece.cells, self.nulls)
-        texts = piece.cells.split(b"\n")[:-1] if parsed.missing.size or parsed.bad.size else []
+        raw = piece.cells.split(b"\n")[:-1]
+        has_quotes = b'"' in piece.cells  # the last piece of a record with a quote in it
+        values = [unquote_bytes(field) for field in raw] if has_quotes else raw
+        parsed = parse_cells(join([*values, b""], b"\n") if has_quotes else piece.cells, self.nulls)
         problems = [
             InputError(
-                f"{quoted(texts[i].decode())} is not a number",
+                f"{quoted(values[i].decode())} is not a number",
                 source=batch.source,
                 line=line,
                 column=piece.first_field + i + 1,
@@ -511,44 +546,30 @@ class Processor:
         ]
         computed = self.function(parsed.values)
         tokens = format_tokens(computed)
-        if parsed.missing.size:
-            fields = raw.split(b"\n")
-            for i in parsed.missing.tolist():
-                tokens[i] = fields[i]  # missing stays missing, as written
-        keep = np.ones(len(tokens), dtype=bool)
-        keep[parsed.missing] = False
-        # a null spelling (not a blank cell) is null in JSON output, as on every other path
-        spelled = [False] * len(tokens)
         for i in parsed.missing.tolist():
-            spelled[i] = bool(texts[i].strip(_BLANK_BYTES))
+            tokens[i] = raw[i]  # missing stays missing, as written
         self._raise_or_tally(problems)
+        keep = np.ones(len(raw), dtype=bool)
         if self.on_error is OnError.nan:
             self.tally.replaced += len(problems)
         elif problems:
             self.tally.skipped += len(problems)
             keep[parsed.bad] = False
-            kept = np.ones(len(tokens), dtype=bool)
-            kept[parsed.bad] = False
-            texts = list(compress(texts, kept.tolist()))
-            tokens = list(compress(tokens, kept.tolist()))
-            spelled = list(compress(spelled, kept.tolist()))
-        arrays = {0: (parsed.values[keep], computed[keep])} if keep.any() else {}
-        formatted = b"".join([token + b"\n" for token in tokens])
-        inputs: Sequence[list[str]] = (
-            Deferred(lambda: [piece.cells.decode().split("\n")[:-1]])
-            if not texts
-            else [[text.decode() for text in texts]]
-        )
-        outputs: Sequence[list[str]] = Deferred(lambda: [formatted.decode().split("\n")[:-1]])
-        if any(spelled):
-            values_read = [text.decode() for text in texts]
-            written = formatted.decode().split("\n")[:-1]
-            for i in compress(range(len(spelled)), spelled):
-                values_read[i], written[i] = JsonField(values_read[i], "null"), JsonField(written[i], "null")
-            inputs, outputs = [values_read], [written]
-        done = Piece(formatted, piece.first_field, piece.ends)
-        missing = {0: int(parsed.missing.size)}
-        return Processed(batch.source, inputs, outputs, [line], {0}, arrays, missing, piece=done)
+            kept = keep.tolist()
+            raw, tokens = list(compress(raw, kept)), list(compress(tokens, kept))
+        present = keep.copy()
+        present[parsed.missing] = False
+        arrays = {0: (parsed.values[present], computed[present])} if present.any() else {}
+        read, computed = parsed.values[keep], computed[keep]
+        missing, bad = _renumber(parsed.missing, keep), _renumber(parsed.bad, keep)
+        if self.layout.value_list:
+            columns = Columns(1, raw, tokens, {0: Computed(read, computed, missing, bad)}, has_quotes)
+        else:
+            every = list(range(len(raw)))
+            results = _Results(every, read[:, None], computed[:, None], _one_row(missing), _one_row(bad))
+            columns = Columns(len(raw), raw, tokens, results, has_quotes)
+        counts = {0: int(parsed.missing.size)}
+        return Processed(batch.source, [line], {0}, arrays, counts, columns=columns, part=piece)
 
     def _process_rows(self, batch: Batch) -> Processed:
         """The general path, record by record, with the numbers parsed and computed in bulk.
@@ -567,32 +588,31 @@ class Processor:
     def _rows(self, batch: Batch, *, in_order: bool) -> Processed | None:
         """:meth:`_process_rows`, checking each value as it comes when ``in_order``; else None when a
         value is bad and ``--on-error`` drops its record."""
-        rows, width = batch.rows, self.layout.width
+        rows, lines = batch.records()
+        width = self.layout.width
         bad_rows: set[int] = set()
         problems: list[InputError] = []
         if self.strict_width:
             for i, row in enumerate(rows):
                 if len(row) != width:
                     problem = InputError(
-                        f"expected {width} fields, found {len(row)}", source=batch.source, line=batch.lines[i]
+                        f"expected {width} fields, found {len(row)}", source=batch.source, line=lines[i]
                     )
                     problems.append(problem)
                     bad_rows.add(i)
-        inputs = [[unquote(raw) for raw in row] for row in rows]
-        outputs = [list(row) for row in rows]
         drops = self.on_error is not OnError.nan
         places: list[tuple[int, int]] = []  # (column, record) of each value, column by column
         texts: list[str] = []
         spans: dict[int, tuple[int, int]] = {}  # where each column's values are among them
-        missing: dict[int, list[int]] = {}  # each column's records with a missing value
+        missing: dict[int, list[int]] = {}  # each transformed column's records with a missing value
         widest = max(map(len, rows), default=0)
         for column in range(widest):
             start = len(places)
             blanks: list[int] = []
-            for i, row in enumerate(inputs):
+            for i, row in enumerate(rows):
                 if column >= len(row) or i in bad_rows:
                     continue
-                text = row[column]
+                text = unquote(row[column])
                 if is_missing(text, self.nulls):
                     blanks.append(i)
                     continue
@@ -608,10 +628,6 @@ class Processor:
                 spans[column] = (start, len(places))
             if blanks and self.numeric.get(column):  # missing stays missing: as written, and null in JSON
                 missing[column] = blanks
-                for i in blanks:
-                    if inputs[i][column].strip(BLANKS):
-                        outputs[i][column] = JsonField(rows[i][column], "null")
-                        inputs[i][column] = JsonField(inputs[i][column], "null")
         # a line break can only be in a quoted field, which is then no number: it stays bad as a NUL
         # (a lone surrogate from a JSON string is kept as its bytes, which are no number either)
         parsed = parse_cells(
@@ -625,8 +641,6 @@ class Processor:
             self.tally.replaced += 1
         self._raise_or_tally(problems)
         computed = self.function(parsed.values)
-        for (column, i), text in zip(places, format_floats(computed)):
-            outputs[i][column] = text
         kept = np.array([i not in bad_rows for _, i in places], dtype=bool)  # a record may go after its value
         arrays = {
             column: (parsed.values[start:end][kept[start:end]], computed[start:end][kept[start:end]])
@@ -634,14 +648,71 @@ class Processor:
         }
         transformed = {column for column in range(widest) if self.numeric.get(column)}
         counts = {column: sum(i not in bad_rows for i in records) for column, records in missing.items()}
-        lines: Sequence[int] = batch.lines
         if bad_rows:
             self.tally.skipped += len(bad_rows)
-            keep = [i for i in range(len(rows)) if i not in bad_rows]
-            inputs = [inputs[i] for i in keep]
-            outputs = [outputs[i] for i in keep]
-            lines = [batch.lines[i] for i in keep]
-        return Processed(batch.source, inputs, outputs, lines, transformed, arrays, counts)
+        keep = [i for i in range(len(rows)) if i not in bad_rows]
+        cells = _Cells(places, parsed.values, computed, parsed.bad, missing)
+        make = self._value_list if self.layout.value_list else self._table
+        columns = make(rows, keep, cells)
+        return Processed(batch.source, [lines[i] for i in keep], transformed, arrays, counts, columns=columns)
+
+    def _value_list(self, rows: list[list[str]], keep: list[int], cells: _Cells) -> Columns:
+        """The records of a value list as its values, one a row, each record's in turn: a record of several
+        values ends at its last. A value of a column found to hold text passes through."""
+        raw: list[str] = []
+        at: list[int] = []
+        ends: list[bool] = []
+        kinds: dict[str, list[int]] = {"missing": [], "bad": [], "passed": []}
+        for i in keep:
+            row = rows[i]
+            for column, text in enumerate(row):
+                index = cells.at.get((column, i), -1)
+                kind = cells.kind(column, i, index, numeric=bool(self.numeric.get(column)))
+                if kind is not None:
+                    kinds[kind].append(len(raw))
+                at.append(index)
+                raw.append(text)
+                ends.append(column == len(row) - 1)
+        read, computed = cells.taken(at)
+        encoded = _encoded(raw)
+        tokens = format_tokens(computed)
+        out = [encoded[k] if index < 0 else tokens[k] for k, index in enumerate(at)]
+        missing, bad, passed = (np.array(kinds[kind], dtype=np.intp) for kind in ("missing", "bad", "passed"))
+        result = Computed(read, computed, missing, bad, passed)
+        ends_given = None if all(ends) else ends
+        return Columns(1, encoded, out, {0: result}, _quoted(raw), ends=ends_given, tokens=_tokens(raw))
+
+    def _table(self, rows: list[list[str]], keep: list[int], cells: _Cells) -> Columns:
+        """The records of a table, a row each; rows that differ in their count of fields are as long as the
+        longest, their own count in ``lengths``."""
+        kept = [rows[i] for i in keep]
+        width = max(map(len, kept), default=self.layout.width)
+        lengths = [len(row) for row in kept]
+        raw = [
+            field for row in kept for field in (row if len(row) == width else row + [""] * (width - len(row)))
+        ]
+        chosen = [column for column in range(width) if self.numeric.get(column)]
+        at = [cells.at.get((column, i), -1) for column in chosen for i in keep]
+        read, computed = cells.taken(at)
+        tokens = format_tokens(computed)
+        encoded = _encoded(raw)
+        out = encoded.copy()
+        missing: dict[int, list[int]] = defaultdict(list)
+        failed: dict[int, list[int]] = defaultdict(list)
+        for k, column in enumerate(chosen):
+            for row, i in enumerate(keep):
+                index = at[k * len(keep) + row]
+                kind = cells.kind(column, i, index, numeric=True) if column < lengths[row] else None
+                if index >= 0:
+                    out[row * width + column] = tokens[k * len(keep) + row]
+                if kind == "missing":
+                    missing[column].append(row)
+                elif kind == "bad":
+                    failed[column].append(row)
+        shape = (len(chosen), len(keep))
+        results = _Results(chosen, read.reshape(shape), computed.reshape(shape), missing, failed)
+        ragged = lengths if not width or any(length != width for length in lengths) else None
+        return Columns(width, encoded, out, results, _quoted(raw), lengths=ragged, tokens=_tokens(raw))
 
     @staticmethod
     def _not_a_number(batch: Batch, text: str, record: int, column: int) -> InputError:
@@ -666,9 +737,10 @@ class Processor:
             try:
                 processed = self.process(batch)
             except InputError as error:
-                good = sum(line < (error.line or 0) for line in batch.lines)
+                rows, lines = batch.records()
+                good = sum(line < (error.line or 0) for line in lines)
                 if good:
-                    yield self.process(Batch(batch.source, batch.rows[:good], batch.lines[:good]))
+                    yield self.process(Batch(batch.source, rows[:good], lines[:good]))
                 raise
             yield processed
 
@@ -680,9 +752,7 @@ class Processor:
         assert batch.block is not None
         numeric = self._numeric_columns(batch.block, decided=True)
         transformed = set(_chosen(numeric or {}))
-        return Processed(
-            batch.source, [], [], [], transformed, {}, rendered=rendered, summary=summary or None
-        )
+        return Processed(batch.source, [], transformed, rendered=rendered, summary=summary or None)
 
 
 def _chosen(numeric: dict[int, bool]) -> list[int]:
@@ -707,7 +777,7 @@ class _Bulk:
         dropping = bool(drop.any())
         results = columns.results
         if not dropping and not self.any_missing and isinstance(results, _Results):  # the numbers as they are
-            return Processed(source, [], [], lines.tolist(), set(results), results.numbers(), columns=columns)
+            return Processed(source, lines.tolist(), set(results), results.numbers(), columns=columns)
         arrays = {}
         missing = {}
         for column, result in columns.results.items():
@@ -738,22 +808,74 @@ class _Bulk:
                 columns.quoted,
             )
             lines = lines[keep]
-        return Processed(
-            source,
-            [],  # the fields are in the columns
-            [],
-            lines.tolist(),
-            set(columns.results),
-            arrays,
-            missing,
-            columns=columns,
-        )
+        return Processed(source, lines.tolist(), set(columns.results), arrays, missing, columns=columns)
 
 
 def _renumber(indexes: NDArray[np.intp], keep: NDArray[np.bool_]) -> NDArray[np.intp]:
     """Row indexes after the rows not in ``keep`` are gone (those among ``indexes`` are dropped)."""
     after = np.cumsum(keep) - 1
     return after[indexes[keep[indexes]]].astype(np.intp)
+
+
+def _one_row(rows: NDArray[np.intp]) -> dict[int, list[int]]:
+    """Indexes of a one-row chunk's cells as row indexes of its columns (the cells are its columns)."""
+    return {column: [0] for column in rows.tolist()}
+
+
+def _encoded(fields: list[str]) -> list[bytes]:
+    """Fields as UTF-8; a lone surrogate from a JSON escape is written as the escape it was."""
+    try:
+        return [field.encode() for field in fields]
+    except UnicodeEncodeError:
+        return [field.encode("utf-8", "backslashreplace") for field in fields]
+
+
+def _tokens(fields: list[str]) -> list[bytes] | None:
+    """The JSON value each field of JSON input was read from; None for fields of delimited text."""
+    if not fields or not isinstance(fields[0], JsonField):
+        return None
+    return _encoded([field.token if isinstance(field, JsonField) else "null" for field in fields])
+
+
+def _quoted(fields: list[str]) -> bool:
+    return any('"' in field for field in fields)
+
+
+class _Cells:
+    """The values of a batch's records, parsed and computed: where each one is, by (column, record), with
+    which were bad and which records had a missing value in each transformed column."""
+
+    def __init__(
+        self,
+        places: list[tuple[int, int]],
+        values: NDArray[np.float64],
+        computed: NDArray[np.float64],
+        bad: NDArray[np.intp],
+        missing: dict[int, list[int]],
+    ) -> None:
+        self.at = {place: index for index, place in enumerate(places)}
+        self.values, self.computed = values, computed
+        self.bad = set(bad.tolist())
+        self.missing = {(column, record) for column, records in missing.items() for record in records}
+
+    def kind(self, column: int, record: int, index: int, *, numeric: bool) -> str | None:
+        """What a cell is besides a value: ``missing``, ``bad`` (replaced by NaN), or ``passed`` (of a
+        column of text); None for a value."""
+        if index >= 0:
+            return "bad" if index in self.bad else None
+        if not numeric:
+            return "passed"
+        return "missing" if (column, record) in self.missing else None
+
+    def taken(self, at: list[int]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The values read and computed at the indexes ``at``; NaN for an index of -1 (no value)."""
+        read = np.full(len(at), np.nan)
+        computed = np.full(len(at), np.nan)
+        where = np.array(at, dtype=np.intp)
+        present = where >= 0
+        read[present] = self.values[where[present]]
+        computed[present] = self.computed[where[present]]
+        return read, computed
 
 
 def parse_columns(spec: str, names: list[str]) -> list[int]:

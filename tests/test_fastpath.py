@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from relu_cli import core
+from relu_cli.chunks import Batch
 from relu_cli.errors import InputError
 from relu_cli.input.text import TextReader
 from relu_cli.numbers import NUMBER
@@ -73,9 +74,13 @@ def reference_value(token: str, function: Callable[..., np.ndarray]) -> str:
     return repr(float(function(np.array([float(text)]))[0]))
 
 
+#: The batches :func:`run_pipeline` saw the processor take record by record (by ``id``: they are kept)
+_RECORD_BY_RECORD: set[int] = set()
+
+
 def in_bulk(batch: Processed) -> bool:
     """Whether a batch took the bulk path, in this process or in a worker."""
-    return batch.columns is not None or batch.rendered is not None
+    return batch.rendered is not None or id(batch) not in _RECORD_BY_RECORD
 
 
 def run_pipeline(
@@ -95,6 +100,14 @@ def run_pipeline(
     assert reader.layout is not None
     tally = Tally()
     processor = Processor(reader.layout, function, columns=columns, on_error=on_error, tally=tally)
+    by_record = processor._process_rows
+
+    def noted(batch: Batch) -> Processed:
+        processed = by_record(batch)
+        _RECORD_BY_RECORD.add(id(processed))
+        return processed
+
+    processor._process_rows = noted  # type: ignore[method-assign]
     out = io.BytesIO()
     writer = TextWriter(out, reader.layout)  # type: ignore[arg-type]
     writer.start()

@@ -455,3 +455,12 @@ def test_on_error_skip_drops_bad_json_records() -> None:
     result = feed('{"x": -1}\n{"x": "abc"}\n{"x": 2}\n', "relu --on-error skip")
     assert result.stdout == '{"x": 0.0}\n{"x": 2.0}\n'
     assert "skipped 1 bad record(s)" in result.stderr
+
+
+def test_a_table_of_a_lone_surrogate_escape_keeps_its_columns_aligned() -> None:
+    result = feed('{"k\\ud800": "\\ud800", "n": -1}\n', "relu --format table")
+    assert result.returncode == 0, result.stderr
+    _, header, rule, row, _ = result.stdout.splitlines()
+    assert header.split() == ["k\\ud800", "n"] and row.split() == ["\\ud800", "0.0"]
+    assert len(header) == len(rule) == len(row)
+    assert header.index("n") == row.index("0.0") + 2  # the numbers right-aligned under their name

@@ -5,6 +5,7 @@ what ``np.maximum`` (or the leaky formula) gives on the array converted to float
 from __future__ import annotations
 
 import gzip
+import io
 import pickle
 import resource
 import subprocess
@@ -439,3 +440,16 @@ def test_a_fortran_array_in_c_order_is_read_in_bounded_memory(tmp_path: Path) ->
     assert text.count(b"\n") == 4096 * 4096
     lines = text[:100_000].split(b"\n")
     assert (lines[0], lines[2048], lines[2049], lines[4096]) == (b"0.0", b"0.0", b"1.0", b"0.0")  # C order
+
+
+def test_npy_of_a_value_list_with_several_values_a_line_holds_every_value() -> None:
+    result = run("relu", "--format", "npy", stdin=b"1\n-2 3\n4\n")
+    assert result.returncode == 0, result.stderr
+    np.testing.assert_array_equal(np.load(io.BytesIO(result.stdout)), [1.0, 0.0, 3.0, 4.0])
+
+
+def test_npy_of_records_of_varying_width_says_it_needs_the_same_columns() -> None:
+    result = run("relu", "--format", "npy", stdin=b"1 2 3\n4 5\n")
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("relu-cli: error: <stdin>: 2 columns transformed here but 3")
+    assert b"Traceback" not in result.stderr

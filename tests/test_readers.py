@@ -32,9 +32,10 @@ def read_all(data: bytes, **options: object) -> tuple[Layout | None, list[list[s
     batches = 0
     for batch in reader.batches():
         assert batch.source == "in.txt"
-        assert len(batch.rows) == len(batch.lines)
-        rows += batch.rows
-        lines += batch.lines
+        batch_rows, batch_lines = batch.records()
+        assert len(batch_rows) == len(batch_lines)
+        rows += batch_rows
+        lines += batch_lines
         batches += 1
     return reader.layout, rows, lines, batches
 
@@ -430,9 +431,9 @@ def test_a_cr_at_the_end_of_a_read_is_a_line_end_at_once() -> None:
     stream = TricklingStream([b"x\r1\r", b"\n2\r", b""])
     batches = TextReader(stream, "<stdin>").batches()  # type: ignore[arg-type]
     first, second = next(batches), next(batches)
-    assert (list(first.rows), list(second.rows), list(second.lines)) == ([], [["1"]], [2])
+    assert (first.records()[0], *second.records()) == ([], [["1"]], [2])
     assert stream.chunks == [b"\n2\r", b""], "the rest was not waited for"
-    assert [(list(batch.rows), list(batch.lines)) for batch in batches] == [([["2"]], [3])]
+    assert [batch.records() for batch in batches] == [([["2"]], [3])]
 
 
 def test_a_last_record_without_a_line_end_comes_with_the_records_before_it() -> None:
@@ -440,7 +441,7 @@ def test_a_last_record_without_a_line_end_comes_with_the_records_before_it() -> 
     # numeric by the last record, and the empty cell before it is a missing value of that column
     with_end = TextReader(io.BytesIO(b"a,b\n1,\n2,3\n"), "in.txt")
     without = TextReader(io.BytesIO(b"a,b\n1,\n2,3"), "in.txt")
-    batches = [[(list(b.rows), list(b.lines)) for b in r.batches()] for r in (with_end, without)]
+    batches = [[b.records() for b in r.batches()] for r in (with_end, without)]
     assert batches[0] == batches[1] == [([], []), ([["1", ""], ["2", "3"]], [2, 3])]
 
 
@@ -560,11 +561,11 @@ def test_records_are_handed_over_before_the_stream_ends() -> None:
     reader = TextReader(stream, "<stdin>")  # type: ignore[arg-type]
     batches = reader.batches()
     first = next(batches)
-    assert list(first.rows) == []  # only the header was complete
+    assert first.records()[0] == []  # only the header was complete
     second = next(batches)
-    assert (list(second.rows), list(second.lines)) == ([["1", "2"]], [2])
+    assert second.records() == ([["1", "2"]], [2])
     assert stream.chunks == [b"\n", b""]  # the rest was not waited for
-    assert [list(batch.rows) for batch in batches] == [[["3", "4"]]]
+    assert [batch.records()[0] for batch in batches] == [[["3", "4"]]]
 
 
 # ------------------------------------------------------------------------------------ several inputs

@@ -13,7 +13,7 @@ from relu_cli.transform import Processed
 
 def _batch(read: list[float], computed: list[float], column: int = 0) -> Processed:
     arrays = {column: (np.array(read), np.array(computed))}
-    return Processed("test", [], [], [], {column}, arrays)
+    return Processed("test", [], {column}, arrays)
 
 
 def test_stats_count_zeroed_capped_and_nan_over_batches() -> None:
@@ -150,7 +150,7 @@ def test_a_worker_summarises_its_block_as_the_main_process_would() -> None:
     merged, counted = Stats("relu"), Stats("relu")
     merged.merge(summary)
     parsed = np.array([float(line) for line in block.data.split()])
-    counted.add(Processed("<stdin>", [], [], [], {0}, {0: (parsed, core.relu(parsed))}))
+    counted.add(Processed("<stdin>", [], {0}, {0: (parsed, core.relu(parsed))}))
     assert merged.blocks(["1"]) == counted.blocks(["1"])
     assert rendered.split(b"\n")[:2] == [repr(float(core.relu(parsed[0]))).encode(), b"0.0"]
 
@@ -170,10 +170,8 @@ def test_many_columns_are_summarised_at_once_as_one_by_one() -> None:
     names = [str(column) for column in range(100)]
     together, apart = Stats("relu", max_value=6.0), Stats("relu", max_value=6.0)
     together.add(
-        Processed(
-            "x", [], [], [], set(range(100)), _Results(list(range(100)), read, computed, {}, {}).numbers()
-        )
+        Processed("x", [], set(range(100)), _Results(list(range(100)), read, computed, {}, {}).numbers())
     )
-    apart.add(Processed("x", [], [], [], set(range(100)), {c: (read[c], computed[c]) for c in range(100)}))
+    apart.add(Processed("x", [], set(range(100)), {c: (read[c], computed[c]) for c in range(100)}))
     assert together.blocks(names) == apart.blocks(names)
     assert "column 3: 30 values, 30 NaN" in together.blocks(names)[3]

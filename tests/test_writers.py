@@ -16,7 +16,7 @@ from relu_cli.chunks import CHUNK_SIZE, Batch, Layout
 from relu_cli.input.text import TextReader, read_values
 from relu_cli.output import make_writer
 from relu_cli.output.table import TableStyle
-from relu_cli.transform import OnError, Processed, Processor, Tally, parse_columns
+from relu_cli.transform import Columns, Computed, OnError, Processed, Processor, Tally, parse_columns
 
 Function = Callable[[ArrayLike], NDArray[np.float64]]
 
@@ -223,7 +223,12 @@ def test_json_of_no_records_is_an_empty_array() -> None:
 
 def test_json_of_directly_built_batches_writes_null_for_missing_and_non_finite() -> None:
     layout = Layout("in.csv", ",", ["x", "y"], ["x", "y"], value_list=False)
-    batch = Processed("in.csv", [["", "-inf"], ["nan", "1"]], [["", "0.0"], ["nan", "1.0"]], [2, 3], {0, 1})
+    nan, none = float("nan"), np.empty(0, dtype=np.intp)
+    x = Computed(np.array([nan, nan]), np.array([nan, nan]), np.array([0]), none)
+    y = Computed(np.array([-np.inf, 1.0]), np.array([0.0, 1.0]), none, none)
+    fields = [b"", b"-inf", b"nan", b"1"]
+    columns = Columns(2, fields, [b"", b"0.0", b"nan", b"1.0"], {0: x, 1: y})
+    batch = Processed("in.csv", [2, 3], {0, 1}, columns=columns)
     assert write(layout, [batch, batch], OutputFormat.json) == (
         "[\n"
         '{"x": null, "y": 0.0},\n{"x": null, "y": 1.0},\n{"x": null, "y": 0.0},\n{"x": null, "y": 1.0}\n'

@@ -21,7 +21,6 @@ from ..chunks import (
     WHITESPACE,
     Batch,
     Block,
-    Deferred,
     Layout,
     Piece,
     _separators,
@@ -302,8 +301,7 @@ class TextReader:
             self._decode(data)  # invalid UTF-8 is named by its line
         delimiter = self.layout.delimiter
         piece = Piece(record_cells(data, delimiter), self._fields_before, ends)
-        rows = Deferred(lambda: [split_record(data.decode(), delimiter)])
-        batch = Batch(self.source, rows, [self.line + 1], piece=piece)
+        batch = Batch(self.source, lines=[self.line + 1], piece=piece)
         self._fields_before += piece.cells.count(b"\n")
         if ends:
             self.line += 1
@@ -471,7 +469,7 @@ class TextReader:
             block = self._block(data)
             if block is not None:
                 self.line += count_lines(data)
-                yield Batch.of_block(self.source, block)
+                yield Batch(self.source, block=block)
                 continue
             text, problem = self._decode_lines(data)  # the lines before a bad one are still records
             records = self._records(text)

@@ -8,15 +8,14 @@ after every batch, so results appear while the input is still arriving.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..choices import OutputFormat
-from ..chunks import Layout, join, unquote
+from ..chunks import Layout, join
 
 if TYPE_CHECKING:
     from ..input.npy import ArrayInput
-    from ..transform import Processed
+    from ..transform import Columns, Processed
     from .table import TableStyle
 
 
@@ -32,6 +31,14 @@ def joined_rows(fields: list[bytes], width: int, delimiter: bytes) -> bytes:
     return join(pieces)
 
 
+def joined_records(columns: Columns, fields: list[bytes], delimiter: bytes) -> bytes:
+    """``fields`` (of ``columns``) as lines, each row's own fields joined by ``delimiter``: rows that differ
+    in their count of fields too, one by one."""
+    if columns.lengths is None:
+        return joined_rows(fields, columns.width, delimiter)
+    return join([delimiter.join(row) + b"\n" for row in columns.by_row(fields)])
+
+
 def interleaved(first: list[bytes], second: list[bytes]) -> list[bytes]:
     """``first[0], second[0], first[1], second[1], …``"""
     both = [b""] * (2 * len(first))
@@ -42,13 +49,6 @@ def interleaved(first: list[bytes], second: list[bytes]) -> list[bytes]:
 
 def field_name(layout: Layout, column: int) -> str:
     return layout.names[column] if column < layout.width else str(column + 1)
-
-
-def value_pairs(batch: Processed) -> Iterator[tuple[str, str, bool]]:
-    """(input, output, transformed) for every field of a value list, in reading order."""
-    for inputs, outputs in zip(batch.inputs, batch.outputs):
-        for column, (value, raw) in enumerate(zip(inputs, outputs)):
-            yield value, unquote(raw), batch.is_transformed(column)
 
 
 def write_all(out: BinaryIO, data: bytes | memoryview) -> None:
@@ -93,7 +93,10 @@ class Writer:
         return None
 
     def write(self, batch: Processed) -> None:
-        raise NotImplementedError
+        """Write a batch: as a worker process rendered it, or rendered here."""
+        rendered = batch.rendered if batch.rendered is not None else self.render(batch)
+        if rendered is not None:
+            self.write_bytes(rendered)
 
     def finish(self) -> None:
         pass

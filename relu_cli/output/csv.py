@@ -6,8 +6,8 @@ import io
 import re
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..chunks import Layout, join, unquote
-from . import Writer, interleaved, joined_rows, value_pairs
+from ..chunks import Layout, join
+from . import Writer, interleaved, joined_rows
 
 if TYPE_CHECKING:
     from ..transform import Processed
@@ -50,10 +50,10 @@ class CsvWriter(Writer):
         columns = batch.columns
         if columns is None:
             return None
-        # results hold no delimiter or quote: only a field as read may (none holds a line break)
-        plain = not columns.quoted and self.delimiter not in join(columns.raw)
-        if not columns.raw:  # only blank lines
+        if not columns.rows:  # only blank lines
             return b""
+        # results hold no delimiter or quote: only a field as read may
+        plain = not columns.quoted and self.delimiter not in join(columns.raw)
         if self.layout.value_list and plain:  # input beside output
             return join([*map(self.delimiter.join, zip(columns.raw, columns.out)), b""], b"\n")
         fields, width = columns.out, columns.width
@@ -66,7 +66,17 @@ class CsvWriter(Writer):
                 lines = b"".join((b"\n", join(cells, b"\n"), b"\n"))  # a line a field, between line feeds
                 if (b'"' in lines or self.delimiter in lines) and not self._written_as_read(lines):
                     fields[column::width] = [self._field(cell) for cell in columns.values(cells)]
+        if self.layout.value_list:
+            return joined_rows(fields, width, self.delimiter)
+        if width == 1 and b"" in fields:  # a record of one empty field, quoted so that it is no blank line
+            fields = [field or b'""' for field in fields]
+        if columns.lengths is not None:
+            return join([self._record(row) for row in columns.by_row(fields)])
         return joined_rows(fields, width, self.delimiter)
+
+    def _record(self, fields: list[bytes]) -> bytes:
+        """One record's fields as a line; one empty field quoted, so that it is no blank line."""
+        return (self.delimiter.join(fields) if fields != [b""] else b'""') + b"\n"
 
     def _written_as_read(self, lines: bytes) -> bool:
         """Whether every field of ``lines`` (a line each, with a line feed before the first too) is already
@@ -84,14 +94,3 @@ class CsvWriter(Writer):
         if self.delimiter in value or b'"' in value or b"\n" in value:
             return b'"' + value.replace(b'"', b'""') + b'"'
         return value
-
-    def write(self, batch: Processed) -> None:
-        rendered = batch.rendered if batch.rendered is not None else self.render(batch)
-        if rendered is not None:
-            self.write_bytes(rendered)
-            return
-        if self.layout.value_list:
-            self.csv.writerows((value, result) for value, result, _ in value_pairs(batch))
-        else:
-            self.csv.writerows([unquote(raw) for raw in row] for row in batch.outputs)
-        self._drain()

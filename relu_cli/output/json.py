@@ -3,60 +3,36 @@ output of JSON input, which keeps the input's shape."""
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
-from ..chunks import JsonField, Layout, join, unquote
+from ..chunks import Layout, join
 from ..input.json import json_string
-from ..numbers import format_tokens, parse_number
-from . import Writer, field_name, value_pairs
+from ..numbers import format_tokens
+from ..transform import stacked
+from . import Writer, field_name
 
 if TYPE_CHECKING:
-    from ..transform import Processed
-
-
-_JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
-
-
-def json_float(text: str) -> str:
-    """A value of a transformed column as a JSON token: the number, or ``null`` for NaN, ±inf and a
-    missing cell; a bad value that ``--on-error nan`` replaced stays visible as the string it was."""
-    if not text.strip(" \t"):
-        return "null"
-    value = parse_number(text)
-    if value is None:
-        return json_string(text)
-    return repr(value) if math.isfinite(value) else "null"
-
-
-def json_passthrough(text: str) -> str:
-    """An untouched field as JSON: a number token when it already is one, else a string."""
-    return text if _JSON_NUMBER.fullmatch(text) else json_string(text)
-
-
-def json_token(field: str) -> str | None:
-    """The JSON value a field of JSON input was read from, as JSON output writes it back; None for a
-    field of delimited text or a computed number."""
-    return field.token if isinstance(field, JsonField) else None
+    from ..transform import Columns, Processed
 
 
 def json_passthrough_tokens(cells: list[bytes]) -> list[bytes]:
-    """:func:`json_passthrough` of each cell: in bulk when every cell is a JSON number already."""
-    from ..numbers import loads_json_numbers
+    """Untouched fields as JSON: a number token when the field already is one, else a string; in bulk when
+    every cell is a JSON number already."""
+    from ..numbers import JSON_NUMBER, loads_json_numbers
 
     if loads_json_numbers(cells):
         return cells
-    return [json_passthrough(cell.decode()).encode() for cell in cells]
+    texts = [cell.decode() for cell in cells]
+    return [(text if JSON_NUMBER.fullmatch(text) else json_string(text)).encode() for text in texts]
 
 
 class JsonWriter(Writer):
     """Strict JSON: one array of objects (``json``) or one object per line (``ndjson``).
 
-    NaN and ±inf have no JSON spelling and are written as ``null``, as is a missing value. ``text`` output
-    of JSON input is JSON of the input's shape: the same objects, in an array or one a line, and with
-    ``bare`` a list of values as one array of the results, on one line.
+    NaN and ±inf have no JSON spelling and are written as ``null``, as is a missing value. A field of JSON
+    input that is not transformed is written back as the JSON value it was read as. ``text`` output of
+    JSON input is JSON of the input's shape: the same objects, in an array or one a line, and with ``bare``
+    a list of values as one array of the results, on one line.
     """
 
     def __init__(self, out: BinaryIO, layout: Layout, *, lines: bool, bare: bool = False) -> None:
@@ -65,62 +41,24 @@ class JsonWriter(Writer):
         self.bare = bare
         self.count = 0
 
-    def _objects(self, batch: Processed) -> Iterator[str]:
-        """Each record as a JSON object. A field of JSON input that is not transformed (a missing value in a
-        transformed column included) is written back as the JSON value it was read as."""
-        if self.layout.value_list:
-            for value, result, transformed in value_pairs(batch):
-                if transformed:
-                    # the input as the number read; one that is none (missing, or a bad value that
-                    # --on-error nan replaced) as it was: its JSON value, or the text of a delimited field
-                    token = json_token(value) if parse_number(value) is None else None
-                    shown, output = token or json_float(value), json_token(result) or json_float(result)
-                else:
-                    shown = json_token(value) or json_passthrough(value)
-                    output = json_token(result) or json_passthrough(result)
-                yield f'{{"input": {shown}, "output": {output}}}'
-            return
-        first_field = batch.piece.first_field if batch.piece is not None else 0
-        for inputs, outputs in zip(batch.inputs, batch.outputs):
-            members = []
-            for column, value in enumerate(inputs):
-                key = json_string(field_name(self.layout, first_field + column))
-                token = json_token(outputs[column])
-                if token is None:
-                    transformed = batch.is_transformed(column)
-                    token = json_float(unquote(outputs[column])) if transformed else json_passthrough(value)
-                members.append(f"{key}: {token}")
-            yield "{" + ", ".join(members) + "}"
-
     def start(self) -> None:
         if not self.lines:
             self.write_text("[")
 
     def write(self, batch: Processed) -> None:
-        if self.bare:
-            results = [json_token(result) or json_float(result) for _, result, _ in value_pairs(batch)]
-            if results:
-                self.write_text((", " if self.count else "") + ", ".join(results))
-                self.count += len(results)
-            return
         rendered = batch.rendered if batch.rendered is not None else self.render(batch)
-        if rendered is not None:
-            if rendered:
-                self.write_bytes(rendered if self.lines else (b"," if self.count else b"") + b"\n" + rendered)
-                self.count += 1
+        if not rendered:
             return
-        objects = list(self._objects(batch))
-        if not objects:
-            return
-        if self.lines:
-            self.write_text("".join(obj + "\n" for obj in objects))
+        if self.bare:
+            self.write_bytes((b", " if self.count else b"") + rendered)
         else:
-            self.write_text(("," if self.count else "") + "\n" + ",\n".join(objects))
-        self.count += len(objects)
+            self.write_bytes(rendered if self.lines else (b"," if self.count else b"") + b"\n" + rendered)
+        self.count += 1
 
     def render(self, batch: Processed) -> bytes | None:
         """Objects assembled in bulk, the key of each member beside the column of its values' tokens:
-        one a line for ``ndjson``; for ``json``, joined by commas, without the array's brackets."""
+        one a line for ``ndjson``; for ``json``, joined by commas, without the array's brackets. With
+        ``bare``, the results joined by commas."""
         columns = batch.columns
         if columns is None:
             return None
@@ -128,33 +66,94 @@ class JsonWriter(Writer):
         if not rows:
             return b""
         if self.layout.value_list:
-            result = columns.results[0]
-            inputs = format_tokens(result.read, json=True)
-            for index in result.bad.tolist():  # a bad value replaced by NaN shows as the text it was
-                inputs[index] = json_string(columns.raw[index].decode()).encode()
-            tokens = [inputs, format_tokens(result.computed, json=True)]
-            keys = ["input", "output"]
+            inputs, outputs = _value_tokens(columns)
+            if self.bare:
+                return join(outputs, b", ")
+            tokens, keys = [inputs, outputs], ["input", "output"]
         else:
-            tokens = []
-            for column in range(columns.width):
-                if column in columns.results:
-                    tokens.append(format_tokens(columns.results[column].computed, json=True))
-                else:
-                    tokens.append(
-                        json_passthrough_tokens(columns.values(columns.raw[column :: columns.width]))
-                    )
-            keys = [field_name(self.layout, column) for column in range(columns.width)]
-        separator = "\n" if self.lines else ",\n"
-        labels = [("{" if i == 0 else ", ") + json_string(key) + ": " for i, key in enumerate(keys)]
-        pieces = [b""] * (rows * (2 * len(keys) + 1))
-        step = 2 * len(keys) + 1
-        for i, (label, column_tokens) in enumerate(zip(labels, tokens)):
-            pieces[2 * i :: step] = [label.encode()] * rows
-            pieces[2 * i + 1 :: step] = column_tokens
-        pieces[step - 1 :: step] = [b"}" + separator.encode()] * rows
-        text = join(pieces)
+            tokens = _column_tokens(columns)
+            first = batch.part.first_field if batch.part is not None else 0
+            keys = [field_name(self.layout, first + column) for column in range(columns.width)]
+        separator = b"\n" if self.lines else b",\n"
+        labels = [_encoded(("{" if i == 0 else ", ") + json_string(key) + ": ") for i, key in enumerate(keys)]
+        if columns.lengths is not None:  # rows that differ in their count of fields, one by one
+            rows_text = [
+                join([piece for column in range(length) for piece in (labels[column], tokens[column][row])])
+                for row, length in enumerate(columns.lengths)
+            ]
+            text = join([(row_text or b"{") + b"}" + separator for row_text in rows_text])
+        else:
+            step = 2 * len(keys) + 1
+            pieces = [b""] * (rows * step)
+            for i, (label, column_tokens) in enumerate(zip(labels, tokens)):
+                pieces[2 * i :: step] = [label] * rows
+                pieces[2 * i + 1 :: step] = column_tokens
+            pieces[step - 1 :: step] = [b"}" + separator] * rows
+            text = join(pieces)
         return text if self.lines else text[: -len(separator)]
 
     def finish(self) -> None:
         if not self.lines:
             self.write_text("\n]\n" if self.count and not self.bare else "]\n")
+
+
+def _value_tokens(columns: Columns) -> tuple[list[bytes], list[bytes]]:
+    """A value list's inputs and outputs as JSON tokens: the numbers read and computed (``null`` where
+    there is none); a bad value that ``--on-error nan`` replaced shows as it was read, and a value that is
+    not transformed is passed through on both sides."""
+    result = columns.results[0]
+    inputs = format_tokens(result.read, json=True)
+    outputs = format_tokens(result.computed, json=True)
+    for index in _kept_as_read(columns, result.missing.tolist()):
+        inputs[index] = outputs[index] = columns.tokens[index]  # type: ignore[index]
+    for index in result.bad.tolist():
+        inputs[index] = _as_read(columns, index, passed=False)
+    for index in result.passed.tolist():
+        inputs[index] = outputs[index] = _as_read(columns, index, passed=True)
+    return inputs, outputs
+
+
+def _as_read(columns: Columns, index: int, *, passed: bool) -> bytes:
+    """A field of a value list as JSON, as it was read: JSON input's as the value it was; a field passed
+    through as a number when it is one already, another as a string."""
+    if columns.tokens is not None:
+        return columns.tokens[index]
+    value = columns.values([columns.raw[index]])[0]
+    return json_passthrough_tokens([value])[0] if passed else json_string(value.decode()).encode()
+
+
+def _kept_as_read(columns: Columns, missing: list[int]) -> list[int]:
+    """Which of the ``missing`` fields JSON output writes back as the JSON values they were: JSON input's
+    empty ones (``null``, ``""``, ``" "``). A null spelling (``"NA"``) is written ``null``, as from text."""
+    if columns.tokens is None or not missing:
+        return []
+    raw = columns.raw
+    return [index for index in missing if not columns.values([raw[index]])[0].strip(b" \t")]
+
+
+def _column_tokens(columns: Columns) -> list[list[bytes]]:
+    """Each column's JSON tokens: a transformed one's results (``null`` for NaN, ±inf and a missing cell),
+    all made at once; another's fields as read (JSON input's as the values they were)."""
+    order, _, computed = stacked(columns.results)
+    rows = computed.shape[1] if order else 0
+    results = format_tokens(computed.reshape(-1), json=True) if order else []
+    made = {column: results[k * rows : (k + 1) * rows] for k, column in enumerate(order)}
+    width = columns.width
+    for column in made:
+        missing = columns.results[column].missing.tolist()
+        for index in _kept_as_read(columns, [row * width + column for row in missing]):
+            made[column][index // width] = columns.tokens[index]  # type: ignore[index]
+    tokens: list[list[bytes]] = []
+    for column in range(width):
+        if column in made:
+            tokens.append(made[column])
+        elif columns.tokens is not None:
+            tokens.append(columns.tokens[column::width])
+        else:
+            tokens.append(json_passthrough_tokens(columns.values(columns.raw[column::width])))
+    return tokens
+
+
+def _encoded(text: str) -> bytes:
+    """``text`` as UTF-8; a lone surrogate (a JSON key's) as the escape it was read from."""
+    return text.encode("utf-8", "backslashreplace")

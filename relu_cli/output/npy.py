@@ -16,9 +16,9 @@ from typing import IO, TYPE_CHECKING, BinaryIO
 import numpy as np
 from numpy.typing import NDArray
 
-from ..chunks import Layout, unquote
+from ..chunks import Layout
 from ..errors import InputError
-from ..numbers import parse_cells
+from ..transform import stacked
 from . import Writer
 
 if TYPE_CHECKING:
@@ -44,19 +44,14 @@ def npy_header(
 
 
 def results(batch: Processed) -> NDArray[np.float64]:
-    """The results of a processed chunk, record after record, each record's transformed columns in order;
-    NaN for a missing cell."""
-    columns = batch.columns
-    if columns is not None:
-        chosen = sorted(columns.results)
-        if len(chosen) == 1:
-            return columns.results[chosen[0]].computed
-        return np.column_stack([columns.results[column].computed for column in chosen]).reshape(-1)
-    if batch.piece is not None:  # every field of a piece of a long record is a result (or missing)
-        return parse_cells(batch.piece.cells).values
-    chosen = sorted(batch.transformed)
-    cells = [unquote(row[column]) + "\n" for row in batch.outputs for column in chosen]
-    return parse_cells("".join(cells).encode()).values
+    """The results of a processed chunk, record after record, each record's transformed columns in order
+    (a value list's every value of a transformed column); NaN for a missing cell."""
+    assert batch.columns is not None
+    order, _, computed = stacked(batch.columns.results)
+    if len(order) != 1:
+        return computed.T.reshape(-1)
+    passed = batch.columns.results[order[0]].passed  # a value list's values of a column of text
+    return np.delete(computed[0], passed) if passed.size else computed[0]
 
 
 class NpyWriter(Writer):
@@ -94,7 +89,7 @@ class NpyWriter(Writer):
         chosen = sorted(batch.transformed)
         if self.chosen is None:
             self.chosen = chosen
-        elif chosen != self.chosen:
+        elif chosen != self.chosen and not self.layout.value_list:  # a value list is 1-D whatever its lines
             raise InputError(
                 f"{len(chosen)} columns transformed here but {len(self.chosen)} before; --format npy needs "
                 "the same columns in every record (choose them with -c)",

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
-from ..chunks import Layout, unquote
-from . import Writer, field_name, value_pairs
+from ..chunks import Layout
+from . import Writer, field_name
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from ..transform import Columns, Processed
+    from ..transform import Processed
 
 
 #: A table of every row (``--max-rows 0``) longer than this is drawn as its rows come rather than held whole
@@ -35,6 +35,12 @@ class TableStyle:
     width: int
     max_rows: int  # 0 = every row; else the first and last rows around an elision row
     stream_after: int = STREAM_AFTER  # with max_rows 0: rows held before the table is drawn as it comes
+
+
+def _shown(layout: Layout, column: int) -> str:
+    """A column's name as the table shows it: a lone surrogate of a JSON key as the escape it was, as wide
+    as it is written (the cells come so from the columns)."""
+    return field_name(layout, column).encode("utf-8", "backslashreplace").decode()
 
 
 class TableWriter(Writer):
@@ -75,41 +81,34 @@ class TableWriter(Writer):
             self._stream()
 
     def _take(self, batch: Processed) -> None:
-        if batch.columns is not None:
-            self._write_columns(batch.columns, batch.transformed)
-            return
-        if self.layout.value_list:
-            for value, result, transformed in value_pairs(batch):
-                self._keep([value, result], {0, 1} if transformed else set())
-            return
-        self.columns |= batch.transformed
-        for row in batch.outputs:
-            self._keep([unquote(raw) for raw in row], batch.transformed)
-
-    def _write_columns(self, columns: Columns, transformed: set[int]) -> None:
         """Only the rows the table can show are taken out of the columns: the first ones while the head
         has room, and the last ones of every chunk for the tail."""
+        columns = batch.columns
+        if columns is None:
+            return
         rows = columns.rows
         room = rows if self.head_size is None else max(0, min(rows, self.head_size - len(self.head)))
         tail = min(rows - room, self.tail.maxlen if self.tail.maxlen is not None else rows)
         wanted = [*range(room), *range(rows - tail, rows)]
         self.total += rows - len(wanted)  # counted here; the rows kept are counted by _keep
         if self.layout.value_list:
-            for value, result in zip(*columns.taken(room, tail)):
+            for value, result in zip(*map(columns.values, columns.taken(room, tail))):
                 self._keep([value.decode(), result.decode()], {0, 1})
             return
-        self.columns |= transformed
+        self.columns |= batch.transformed
         width = columns.width
+        lengths = columns.lengths
         for row in wanted:
-            fields = columns.values(columns.out[row * width : (row + 1) * width])
-            self._keep([field.decode() for field in fields], transformed)
+            end = row * width + (width if lengths is None else lengths[row])
+            fields = columns.values(columns.out[row * width : end])
+            self._keep([field.decode() for field in fields], batch.transformed)
 
     def _names(self, rows: list[tuple[list[str], set[int]]]) -> tuple[list[str], set[int]]:
         """The columns' names for ``rows``, and which of them are numbers (right-aligned)."""
         if self.layout.value_list:
             return list(self.headings), {0, 1}
         width = max([self.layout.width, *(len(cells) for cells, _ in rows)])
-        return [field_name(self.layout, column) for column in range(width)], set(self.columns)
+        return [_shown(self.layout, column) for column in range(width)], set(self.columns)
 
     def _new_table(self, names: list[str], numeric: set[int], widths: list[int], *, fixed: bool) -> Table:
         """A table of the columns, each ``widths`` wide at least (exactly, when ``fixed``)."""
@@ -243,7 +242,7 @@ class _StreamedTable:
         widened = False
         if len(cells) > len(self.names):
             layout = self.writer.layout
-            self.names += [field_name(layout, column) for column in range(len(self.names), len(cells))]
+            self.names += [_shown(layout, column) for column in range(len(self.names), len(cells))]
             self.widths += [len(name) for name in self.names[len(self.widths) :]]
             widened = True
         for column, cell in enumerate(cells):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, BinaryIO
 
-from ..chunks import WHITESPACE, Layout
-from . import Writer, joined_rows
+from ..chunks import WHITESPACE, Layout, join
+from . import Writer, interleaved, joined_records
 
 if TYPE_CHECKING:
     from ..transform import Processed
@@ -24,25 +24,21 @@ class TextWriter(Writer):
             self.write_text(self.joiner.join(self.layout.header) + "\n")
 
     def write(self, batch: Processed) -> None:
-        if batch.piece is not None:  # one line, however many pieces it came in
-            self._write_piece(batch.piece.cells, ends=batch.piece.ends)
+        if batch.part is not None and batch.columns is not None:  # one line, however many pieces it came in
+            self._write_piece(batch.columns.out_lines(), ends=batch.part.ends)
             return
-        if batch.block is not None:  # already in the input's layout
-            self.write_bytes(batch.block.data)
-            return
-        rendered = batch.rendered if batch.rendered is not None else self.render(batch)
-        if rendered is not None:
-            self.write_bytes(rendered)
-            return
-        join = self.joiner.join
-        self.write_text("".join([join(row) + "\n" for row in batch.outputs]))
+        super().write(batch)
 
     def render(self, batch: Processed) -> bytes | None:
-        if batch.columns is None:
+        columns = batch.columns
+        if columns is None:
             return None
-        if batch.columns.width == 1:
-            return batch.columns.out_lines()
-        return joined_rows(batch.columns.out, batch.columns.width, self.joiner.encode())
+        joiner = self.joiner.encode()
+        if columns.width > 1:
+            return joined_records(columns, columns.out, joiner)
+        if columns.ends is None:
+            return columns.out_lines()
+        return join(interleaved(columns.out, [b"\n" if end else joiner for end in columns.ends]))
 
     def _write_piece(self, cells: bytes, *, ends: bool) -> None:
         """Fields of a long record, joined to those before them; the line ends with the record."""
