@@ -232,14 +232,16 @@ def _run(request: Request, env: Environment) -> int:
     from .progress import ReadProgress
     from .stats import Stats
 
-    _check_knobs(request.max_value, request.threshold)
-    function = core.activation(
-        request.function,  # type: ignore[arg-type]
-        request.mode.value,
-        request.slope,
-        max_value=request.max_value,
-        threshold=request.threshold,
-    )
+    try:
+        function = core.activation(
+            request.function,  # type: ignore[arg-type]
+            request.mode.value,
+            request.slope,
+            max_value=request.max_value,
+            threshold=request.threshold,
+        )
+    except ValueError as error:  # a cap at or below 0 or the threshold: before any input is read
+        raise UsageError(str(error), where="--max-value") from None
     fmt = request.output_format
     if fmt is OutputFormat.auto:
         fmt = OutputFormat.table if env.stdout_isatty else OutputFormat.text

@@ -96,6 +96,10 @@ def relu(x: ArrayLike, *, max_value: float | None = None, threshold: float = 0.0
     array([0. , 0. , 1.5])
     """
     check_knobs(max_value, threshold)
+    return _relu(x, max_value, threshold)
+
+
+def _relu(x: ArrayLike, max_value: float | None, threshold: float) -> FloatArray:
     a = _as_float(x)
     # np.maximum propagates NaN; so does np.where here, because ``nan <= threshold`` is False.
     out = np.maximum(a, 0.0) if threshold == 0 else np.where(a <= threshold, 0.0, a)
@@ -123,9 +127,13 @@ def leaky_relu(
     >>> leaky_relu([-2.0, 1.0, 9.0], slope=0.5, max_value=6.0, threshold=1.0).tolist()
     [-1.5, 0.0, 6.0]
     """
-    if slope == 0:
-        return relu(x, max_value=max_value, threshold=threshold)
     check_knobs(max_value, threshold)
+    return _leaky_relu(x, slope, max_value, threshold)
+
+
+def _leaky_relu(x: ArrayLike, slope: float, max_value: float | None, threshold: float) -> FloatArray:
+    if slope == 0:
+        return _relu(x, max_value, threshold)
     a = _as_float(x)
     above = a if max_value is None else np.minimum(a, max_value)
     with np.errstate(over="ignore"):  # -1e308 * 10 is -inf, as IEEE 754 says: no warning for it
@@ -164,6 +172,10 @@ def leaky_relu_grad(
     array([0.5, 1. , 0. ])
     """
     check_knobs(max_value, threshold)
+    return _leaky_relu_grad(x, slope, max_value, threshold)
+
+
+def _leaky_relu_grad(x: ArrayLike, slope: float, max_value: float | None, threshold: float) -> FloatArray:
     a = _as_float(x)
     rising = 1.0 if max_value is None else np.where(a < max_value, 1.0, 0.0)
     out = np.where(a > threshold, rising, slope)
@@ -180,7 +192,8 @@ def activation(
 ) -> Callable[[ArrayLike], FloatArray]:
     """The array function for ``function`` (``"relu"`` or ``"leaky-relu"``) in ``mode``
     (``"forward"`` or ``"gradient"``), with ``slope`` (leaky ReLU only), ``max_value`` and ``threshold``
-    bound. Bad knobs raise ``ValueError`` here, before any data is seen.
+    bound. Bad knobs raise ``ValueError`` here, before any data is seen, and only here: the function
+    given back does not check them again at every call.
 
     >>> activation("leaky-relu", "gradient", slope=0.5)([-1.0, 1.0])
     array([0.5, 1. ])
@@ -191,13 +204,8 @@ def activation(
         raise ValueError(f"unknown activation {function!r} in mode {mode!r}")
     check_knobs(max_value, threshold)
     if function == "relu":
-        plain = relu if mode == "forward" else relu_grad
         if max_value is None and threshold == 0:
-            return plain  # nothing to bind: relu has no slope
-        return partial(plain, max_value=max_value, threshold=threshold)
-    return partial(
-        leaky_relu if mode == "forward" else leaky_relu_grad,
-        slope=slope,
-        max_value=max_value,
-        threshold=threshold,
-    )
+            return relu if mode == "forward" else relu_grad  # nothing to bind: relu has no slope
+        slope = 0.0
+    kernel = _leaky_relu if mode == "forward" else _leaky_relu_grad
+    return partial(kernel, slope=slope, max_value=max_value, threshold=threshold)
