@@ -245,6 +245,10 @@ class Columns:
         """The fields as written, each on a line of its own."""
         return self._out if isinstance(self._out, bytes) else join([*self.out, b""], b"\n")
 
+    def raw_lines(self) -> bytes:
+        """The fields as read, each on a line of its own."""
+        return self._raw if isinstance(self._raw, bytes) else join([*self.raw, b""], b"\n")
+
     @property
     def rows(self) -> int:
         if self.lengths is not None:

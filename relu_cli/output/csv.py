@@ -52,10 +52,13 @@ class CsvWriter(Writer):
             return None
         if not columns.rows:  # only blank lines
             return b""
-        # results hold no delimiter or quote: only a field as read may
-        plain = not columns.quoted and self.delimiter not in join(columns.raw)
-        if self.layout.value_list and plain:  # input beside output
-            return join([*map(self.delimiter.join, zip(columns.raw, columns.out)), b""], b"\n")
+        # results hold no delimiter or quote: only a field as read may (and unquoted, no line end)
+        plain = not columns.quoted and self.delimiter not in columns.raw_lines()
+        if self.layout.value_list and plain:  # input beside output: lines of each, taken in turn
+            pieces = [b""] * (2 * columns.rows)
+            pieces[0::2] = columns.raw_lines().replace(b"\n", self.delimiter + b"\n").split(b"\n")[:-1]
+            pieces[1::2] = columns.out_lines().splitlines(keepends=True)
+            return join(pieces)
         fields, width = columns.out, columns.width
         if self.layout.value_list:
             fields, width = interleaved(columns.raw, columns.out), 2
