@@ -340,7 +340,8 @@ class TextReader:
             data = data[1:]
         self._after_cr, self._held = False, b""
         inside = self._quoted  # whether data starts inside a quoted field
-        self._quoted ^= bool(data.count(b'"') & 1)
+        if b'"' in data:  # found at once when there is none, where counting goes through every byte
+            self._quoted ^= bool(data.count(b'"') & 1)
         if b"\r" not in data:
             return data
         if data.endswith(b"\r") and not ended:
