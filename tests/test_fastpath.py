@@ -293,3 +293,30 @@ def test_cli_error_deep_in_a_fast_chunk_names_its_line_and_column(tmp_path: Path
     )
     assert result.returncode == 1
     assert result.stderr == f"relu-cli: error: {data}:98767:2: 'oops' is not a number\n"
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json"])
+def test_json_of_a_value_list_equals_the_reference_object_by_object(fmt: str) -> None:
+    rng = np.random.default_rng(5)
+    edges = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e16, -1e16, 1e-5, -1e-7, 5e-324, 1e22, 1e21, 1e-4, 0.0001]
+    values = np.concatenate([rng.standard_normal(20_000) * 10.0 ** rng.integers(-30, 30, 20_000), edges])
+    rng.shuffle(values)
+    data = "".join(f"{value!r}\n" for value in values.tolist()).encode()
+    output = subprocess.run(
+        [RELU_CLI, "leaky-relu", "--slope", "0.25", "--format", fmt, "-j", "1"],
+        input=data,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+    def token(value: float) -> str:
+        return repr(value) if np.isfinite(value) else "null"
+
+    objects = [
+        f'{{"input": {token(x)}, "output": {token(y)}}}'
+        for x, y in zip(values.tolist(), core.leaky_relu(values, slope=0.25).tolist())
+    ]
+    expected = (
+        "".join(o + "\n" for o in objects) if fmt == "ndjson" else "[\n" + ",\n".join(objects) + "\n]\n"
+    )
+    assert output == expected
