@@ -370,15 +370,39 @@ class Processor:
             return self._process_piece(batch, batch.piece)
         if batch.block is not None:
             processed = self._process_block(batch, batch.block)
-            if processed is not None:
-                return processed
-        return self._process_rows(batch)
+        else:
+            processed = self._process_records(batch)
+        return processed if processed is not None else self._process_rows(batch)
+
+    def _process_records(self, batch: Batch) -> Processed | None:
+        """Records of the layout's width (quoted fields across lines, JSON input) in bulk, as a block's
+        lines are; None when a record differs in width or a column is still undecided."""
+        rows, width = batch.rows, self.layout.width
+        if not rows or not width or any(len(row) != width for row in rows):
+            return None
+        numeric = self._numeric_columns(width, lambda column: unquote(rows[0][column]))
+        if numeric is None:
+            return None
+        fields = [field for row in rows for field in row]
+        try:
+            raw = [field.encode() for field in fields]
+        except UnicodeEncodeError:  # a lone surrogate from a JSON escape, to be named as it is: one by one
+            return None
+        has_quotes = b'"' in b"".join(raw)
+        chosen = _chosen(numeric)
+        bulk = self._in_bulk(
+            width, raw, b"", has_quotes, batch.lines, chosen, batch.source, tokens=_tokens(fields)
+        )
+        drop = self._drop(bulk, self.tally)
+        if not self.fixed_columns:
+            self.numeric.update(numeric)
+        return bulk.processed(batch.source, drop)
 
     def _process_block(self, batch: Batch, block: Block) -> Processed | None:
         """The fast path: each numeric column parsed, computed and formatted in bulk, its odd cells
         (missing, ``nan``, ``+1``, bad) found and handled at a cost that grows with their number. None
         when a column is still undecided; nothing is decided or counted before that is known."""
-        numeric = self._numeric_columns(block)
+        numeric = self._numeric_columns(block.width, block.first_cell)
         if numeric is None:
             return None
         bulk = self._bulk(block, _chosen(numeric), batch.source)
@@ -400,34 +424,58 @@ class Processor:
     def _bulk(self, block: Block, chosen: list[int], source: str) -> _Bulk:
         """The columns ``chosen`` of ``block`` transformed, and every bad value found; decides nothing and
         counts nothing, so worker processes can do it too."""
-        width = block.width
-        raw = block.fields() if width > 1 else []  # a single column's: only if a cell is odd
+        raw = block.fields() if block.width > 1 else None  # a single column's: only if a cell is odd
+        return self._in_bulk(block.width, raw, block.data, block.quoted, block.first_line, chosen, source)
+
+    def _in_bulk(
+        self,
+        width: int,
+        raw: list[bytes] | None,
+        data: bytes,
+        has_quotes: bool,
+        lines: int | list[int],
+        chosen: list[int],
+        source: str,
+        *,
+        tokens: list[bytes] | None = None,
+    ) -> _Bulk:
+        """:meth:`_bulk` of fields, row after row: of plain lines (``raw`` None with ``width`` 1: the lines
+        of ``data``), numbered from the line ``lines``; or of records (their ``lines`` given), whose fields
+        may hold line feeds (within quotes) and of which none is blank: a blank field is a missing value."""
         # the cells of every chosen column in one run, parsed and computed at once however many columns
         # there are: row after row when all are chosen, else column after column
         everything = len(chosen) == width
-        if everything:
+        if raw is None or everything:
             cells = raw
         else:
             cells = []
             for column in chosen:
                 cells += raw[column::width]
-        joined = block.data if width == 1 else join([*cells, b""], b"\n")
-        if block.quoted and b'"' in joined:  # the values of quoted cells
-            cells = [unquote_bytes(cell) for cell in cells]
+        joined = data if cells is None else join([*cells, b""], b"\n")
+        if has_quotes and b'"' in joined:  # the values of quoted cells
+            cells = [unquote_bytes(cell) for cell in (cells if cells is not None else _fields(data))]
             joined = join([*cells, b""], b"\n")
+        if isinstance(lines, list) and cells is not None and joined.count(b"\n") != len(cells):
+            # a line break can only be in a quoted field, which is then no number: it stays bad as a NUL
+            joined = join([*(cell.replace(b"\n", b"\0") for cell in cells), b""], b"\n")
         parsed = parse_cells(joined, self.nulls)
         computed = self.function(parsed.values)
         rows = parsed.values.size // len(chosen)
-        lines = np.arange(block.first_line, block.first_line + rows)
+        numbers = (
+            np.arange(lines, lines + rows) if isinstance(lines, int) else np.array(lines, dtype=np.int64)
+        )
         problems: list[InputError] = []
         blank = np.zeros(rows, dtype=bool)  # blank lines of a single column: no records
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
-        if width == 1 and not parsed.missing.size and not parsed.bad.size:  # lines of numbers: lines out
+        if raw is None and not parsed.missing.size and not parsed.bad.size:  # lines of numbers: lines out
             results = _Results([0], parsed.values[None], computed[None], {}, {})
-            return _Bulk(Columns(1, block.data, format_lines(computed), results), lines, problems, blank, bad)
-        if width == 1:
-            raw = cells = block.fields()
-        tokens = format_tokens(computed)
+            columns = Columns(1, data, format_lines(computed), results)
+            return _Bulk(columns, numbers, problems, blank, bad)
+        if raw is None:
+            raw = _fields(data)
+            cells = cells if cells is not None else raw
+        assert cells is not None
+        tokens_out = format_tokens(computed)
 
         def place(index: int) -> tuple[int, int]:  # (row, column) of a cell of the run
             if everything:
@@ -438,10 +486,10 @@ class Processor:
         missing: dict[int, list[int]] = defaultdict(list)
         for index in parsed.missing.tolist():
             row, column = place(index)
-            tokens[index] = raw[row * width + column]  # missing stays missing, as written
+            tokens_out[index] = raw[row * width + column]  # missing stays missing, as written
             missing[column].append(row)
             # a blank line is no record; a null spelling is one, with a missing value
-            blank[row] |= width == 1 and not raw[row].strip(_BLANK_BYTES)
+            blank[row] |= width == 1 and isinstance(lines, int) and not raw[row].strip(_BLANK_BYTES)
         failed: dict[int, list[int]] = defaultdict(list)
         for index in parsed.bad.tolist():
             row, column = place(index)
@@ -449,23 +497,23 @@ class Processor:
                 InputError(
                     f"{quoted(cells[index].decode())} is not a number",
                     source=source,
-                    line=int(lines[row]),
+                    line=int(numbers[row]),
                     column=column + 1,
                 )
             )
             failed[column].append(row)
             bad[row] = True
         if everything:
-            out = tokens
+            out = tokens_out
             by_column = parsed.values.reshape(rows, width).T, computed.reshape(rows, width).T
         else:
             out = raw.copy()
             for k, column in enumerate(chosen):
-                out[column::width] = tokens[k * rows : (k + 1) * rows]
+                out[column::width] = tokens_out[k * rows : (k + 1) * rows]
             by_column = parsed.values.reshape(len(chosen), rows), computed.reshape(len(chosen), rows)
         results = _Results(chosen, *by_column, missing, failed)
-        columns = Columns(width, raw, out, results, block.quoted)
-        return _Bulk(columns, lines, problems, blank, bad, any_missing=bool(parsed.missing.size))
+        columns = Columns(width, raw, out, results, has_quotes, tokens=tokens)
+        return _Bulk(columns, numbers, problems, blank, bad, any_missing=bool(parsed.missing.size))
 
     def work(
         self,
@@ -501,7 +549,7 @@ class Processor:
         decided, with the columns to transform. None for any other batch: it is done here, in its place."""
         if batch.block is None:
             return None
-        numeric = self._numeric_columns(batch.block, decided=True)
+        numeric = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
         return None if numeric is None else self.block_job(batch.block, _chosen(numeric))
 
     @staticmethod
@@ -512,15 +560,17 @@ class Processor:
         ).encode()
         return b"".join((header, b"\n", block.data))
 
-    def _numeric_columns(self, block: Block, *, decided: bool = False) -> dict[int, bool] | None:
-        """Whether each column of ``block`` is transformed, deciding a column by its first cell if need be
+    def _numeric_columns(
+        self, width: int, first_cell: Callable[[int], str], *, decided: bool = False
+    ) -> dict[int, bool] | None:
+        """Whether each of ``width`` columns is transformed, deciding a column by its first cell if need be
         (unless ``decided``: then None unless every column is known). None also when the first cell of an
         undecided column is missing, or when no column is transformed: then the general path is needed."""
         numeric: dict[int, bool] = {}
-        for column in range(block.width):
+        for column in range(width):
             known = self.numeric.get(column)
             if known is None and not self.fixed_columns:
-                first = block.first_cell(column)
+                first = first_cell(column)
                 if decided or is_missing(first, self.nulls):
                     return None  # the column is decided by a later cell: let the general path find it
                 known = parse_number(first) is not None
@@ -754,7 +804,7 @@ class Processor:
         tally, summary, rendered = result.split(b"\n", 2)
         self.tally.add(Tally.loads(tally))
         assert batch.block is not None
-        numeric = self._numeric_columns(batch.block, decided=True)
+        numeric = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
         transformed = set(_chosen(numeric or {}))
         return Processed(batch.source, [], transformed, rendered=rendered, summary=summary or None)
 
@@ -804,12 +854,14 @@ class _Bulk:
                 )
                 for column, result in columns.results.items()
             }
+            tokens = columns.tokens
             columns = Columns(
                 columns.width,
                 list(compress(columns.raw, fields_kept)),
                 list(compress(columns.out, fields_kept)),
                 results,
                 columns.quoted,
+                tokens=list(compress(tokens, fields_kept)) if tokens is not None else None,
             )
             lines = lines[keep]
         return Processed(source, lines.tolist(), set(columns.results), arrays, missing, columns=columns)
