@@ -264,19 +264,23 @@ def csv_file(data_dir: Path, rows: int, odd: str = "", fraction: float = 0.0) ->
     return generate(data_dir / name, what, pieces)
 
 
-def labelled_csv_file(data_dir: Path, rows: int, quoted: bool) -> Path:
-    """CSV with header ``id,label,x,y``. Quoted, the label holds a comma (``"item 7, lot 3"``);
-    its twin has a label of the same length that needs no quotes (``[item 7; lot 3]``)."""
+def labelled_csv_file(data_dir: Path, rows: int, kind: str) -> Path:
+    """CSV with header ``id,label,x,y``. ``quoted``: the label holds a comma (``"item 7, lot 3"``);
+    ``multiline``: so too, and every 1,000th breaks its line after the comma, as a note or an address
+    does; ``plain``: the twin of both, a label of the same length that needs no quotes
+    (``[item 7; lot 3]``)."""
 
     def label(i: int) -> str:
-        return f'"item {i % 1000}, lot {i % 7}"' if quoted else f"[item {i % 1000}; lot {i % 7}]"
+        if kind == "plain":
+            return f"[item {i % 1000}; lot {i % 7}]"
+        space = "\n" if kind == "multiline" and i % 1000 == 999 else " "
+        return f'"item {i % 1000},{space}lot {i % 7}"'
 
     def pieces() -> Iterator[str]:
         yield "id,label,x,y\n"
         for start, (xs, ys) in normals(rows, 2):
             yield "".join(f"{i},{label(i)},{x!r},{y!r}\n" for i, (x, y) in enumerate(zip(xs, ys), start))
 
-    kind = "quoted" if quoted else "plain"
     what = f"{rows:,} CSV rows, {kind} labels"
     return generate(data_dir / f"labelled-{rows}-{kind}-seed{SEED}.csv", what, pieces)
 
@@ -617,8 +621,15 @@ def build_cases(tools: Tools, args: argparse.Namespace) -> list[Case]:
         add(
             "quoted",
             f"quoted, csv, {rows:,} rows, a label with a comma in quotes (reference: twin without quotes)",
-            relu_x(stdin=labelled_csv_file(data, rows, False), note="labels like [item 7; lot 3]"),
-            relu_x(stdin=labelled_csv_file(data, rows, True), target=1.5, note='labels like "item 7, lot 3"'),
+            relu_x(stdin=labelled_csv_file(data, rows, "plain"), note="labels like [item 7; lot 3]"),
+            relu_x(
+                stdin=labelled_csv_file(data, rows, "quoted"), target=1.5, note='labels like "item 7, lot 3"'
+            ),
+            relu_x(
+                stdin=labelled_csv_file(data, rows, "multiline"),
+                target=1.5,
+                note="so, and one in 1,000 breaks its line in the quotes",
+            ),
         )
     if needs("long-lines"):
         short = max(n // 5, 1)
