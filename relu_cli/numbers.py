@@ -147,11 +147,19 @@ def _loads(cells: bytes) -> list[float | int] | None:
 
 
 def loads_json_numbers(cells: list[bytes]) -> bool:
-    """Whether every cell is a JSON number exactly as JSON writes one (no blanks around it)."""
+    """Whether every cell is a JSON number exactly as JSON writes one (no blanks around it, and no line
+    break: a quoted field across lines may hold one).
+
+    >>> loads_json_numbers([b"1", b"-2.5e3"]), loads_json_numbers([b"1\\n2"]), loads_json_numbers([b" 1"])
+    (True, False, False)
+    """
     from .chunks import join
 
     joined = join([*cells, b""], b"\n")
-    return b" " not in joined and b"\t" not in joined and _loads(joined) is not None
+    if b" " in joined or b"\t" in joined:
+        return False
+    loaded = _loads(joined)
+    return loaded is not None and len(loaded) == len(cells)  # one number a cell, none across a line break
 
 
 def _loads_around(document: bytearray, odd: list[int]) -> list[float | int]:

@@ -320,3 +320,11 @@ def test_json_of_a_value_list_equals_the_reference_object_by_object(fmt: str) ->
         "".join(o + "\n" for o in objects) if fmt == "ndjson" else "[\n" + ",\n".join(objects) + "\n]\n"
     )
     assert output == expected
+
+
+def test_a_quoted_field_across_lines_of_numbers_is_one_string_in_json() -> None:
+    data = b'a,b\n"1\n2",-3\n4,5\n'
+    result = subprocess.run(
+        [RELU_CLI, "relu", "--format", "ndjson"], input=data, capture_output=True, check=True
+    )
+    assert result.stdout == b'{"a": "1\\n2", "b": 0.0}\n{"a": 4, "b": 5.0}\n'

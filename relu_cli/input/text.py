@@ -463,20 +463,58 @@ class TextReader:
 
     def batches(self) -> Iterator[Batch]:
         """The records, batch by batch; the header record, if any, is not among them."""
-        for data, piece in self._chunks():
+        for chunk, piece in self._chunks():
             if piece:
-                yield self._piece(data)
+                yield self._piece(chunk)
                 continue
-            block = self._block(data)
+            block = self._block(chunk)
             if block is not None:
-                self.line += count_lines(data)
+                self.line += count_lines(chunk)
                 yield Batch(self.source, block=block)
                 continue
+            for data in self._around_line_breaks_in_quotes(chunk):
+                yield from self._batches_of(data)
+        if self._open:
+            raise InputError("unterminated quoted field", source=self.source, line=self._open_line)
+
+    def _around_line_breaks_in_quotes(self, data: bytes) -> list[bytes]:
+        """``data`` cut around its records whose quoted fields hold line breaks, so that the plain lines
+        between them still come as blocks: a note or an address with a line break now and then does not
+        send the whole chunk record by record. Each part begins outside quotes, at the start of a line."""
+        if self._open or self.layout is None or b'"' not in data:
+            return [data]
+        import numpy as np
+
+        text = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(text == 10)
+        inside = np.bitwise_xor.accumulate(text == 34)[ends]  # each line feed: within quotes?
+        if not inside.any():
+            return [data]
+        boundaries = ends[~inside]  # the line ends outside quotes, where records end
+        parts: list[bytes] = []
+        done = 0  # where the part not yet cut off begins
+        for at in ends[inside].tolist():  # each line break in quotes: cut off the record around it
+            before = int(np.searchsorted(boundaries, at))
+            end = int(boundaries[before]) + 1 if before < len(boundaries) else len(data)
+            if end <= done:
+                continue  # a record already cut off
+            start = int(boundaries[before - 1]) + 1 if before else 0
+            parts += [data[done:start], data[start:end]] if start > done else [data[start:end]]
+            done = end
+        if done < len(data):
+            parts.append(data[done:])
+        return parts
+
+    def _batches_of(self, data: bytes) -> Iterator[Batch]:
+        """The records of ``data``, whole lines: a block when they are plain, else record by record."""
+        block = self._block(data)
+        if block is not None:
+            self.line += count_lines(data)
+            yield Batch(self.source, block=block)
+        else:
             text, problem = self._decode_lines(data)  # the lines before a bad one are still records
             records = self._records(text)
             if records:
                 yield self._rows(records)
             if problem is not None:
                 raise problem
-        if self._open:
-            raise InputError("unterminated quoted field", source=self.source, line=self._open_line)
