@@ -328,3 +328,23 @@ def test_a_quoted_field_across_lines_of_numbers_is_one_string_in_json() -> None:
         [RELU_CLI, "relu", "--format", "ndjson"], input=data, capture_output=True, check=True
     )
     assert result.stdout == b'{"a": "1\\n2", "b": 0.0}\n{"a": 4, "b": 5.0}\n'
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+@pytest.mark.parametrize("chunk_size", [700, 4096])
+def test_line_breaks_in_quotes_through_small_chunks_equal_the_reference(
+    chunk_size: int, workers: int
+) -> None:
+    rng = random.Random(chunk_size + workers)
+    notes = ['"line one\nline two"', '"a, b"', "plain", '"x\n\ny"', ""]
+    rows = [[str(i), rng.choice(notes), random_number(rng, 0.01)] for i in range(3000)]
+    data = "id,note,x\n" + "".join(",".join(row) + "\n" for row in rows)
+    function = FUNCTIONS["relu"]
+    output, processed, _ = run_pipeline(
+        data.encode(), function, chunk_size=chunk_size, columns=[2], workers=workers
+    )
+    expected = "id,note,x\n" + "".join(
+        ",".join([row[0], row[1], reference_value(row[2], function)]) + "\n" for row in rows
+    )
+    assert output.decode() == expected
+    assert any(in_bulk(batch) for batch in processed)

@@ -186,6 +186,7 @@ class TextReader:
         self.header = header
         self.nulls = nulls
         self.chunk_size = chunk_size
+        self.cut_after = chunk_size // 8  # a chunk this long is cut around its line breaks in quotes
         self.cut_long_records = cut_long_records
         self.layout: Layout | None = None
         self.line = 0  # lines read so far
@@ -481,8 +482,8 @@ class TextReader:
         """``data`` cut around its records whose quoted fields hold line breaks, so that the plain lines
         between them still come as blocks: a note or an address with a line break now and then does not
         send the whole chunk record by record. Each part begins outside quotes, at the start of a line."""
-        if self._open or self.layout is None or b'"' not in data:
-            return [data]
+        if self._open or self.layout is None or len(data) < self.cut_after or b'"' not in data:
+            return [data]  # a small chunk is done record by record sooner than it is cut
         import numpy as np
 
         text = np.frombuffer(data, dtype=np.uint8)
