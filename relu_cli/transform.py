@@ -391,7 +391,7 @@ class Processor:
         has_quotes = b'"' in b"".join(raw)
         chosen = _chosen(numeric)
         bulk = self._in_bulk(
-            width, raw, b"", has_quotes, batch.lines, chosen, batch.source, tokens=_tokens(fields)
+            width, raw, has_quotes, batch.lines, chosen, batch.source, tokens=_tokens(fields)
         )
         drop = self._drop(bulk, self.tally)
         if not self.fixed_columns:
@@ -424,14 +424,13 @@ class Processor:
     def _bulk(self, block: Block, chosen: list[int], source: str) -> _Bulk:
         """The columns ``chosen`` of ``block`` transformed, and every bad value found; decides nothing and
         counts nothing, so worker processes can do it too."""
-        raw = block.fields() if block.width > 1 else None  # a single column's: only if a cell is odd
-        return self._in_bulk(block.width, raw, block.data, block.quoted, block.first_line, chosen, source)
+        fields = block.fields() if block.width > 1 else block.data
+        return self._in_bulk(block.width, fields, block.quoted, block.first_line, chosen, source)
 
     def _in_bulk(
         self,
         width: int,
-        raw: list[bytes] | None,
-        data: bytes,
+        fields: list[bytes] | bytes,
         has_quotes: bool,
         lines: int | list[int],
         chosen: list[int],
@@ -439,9 +438,12 @@ class Processor:
         *,
         tokens: list[bytes] | None = None,
     ) -> _Bulk:
-        """:meth:`_bulk` of fields, row after row: of plain lines (``raw`` None with ``width`` 1: the lines
-        of ``data``), numbered from the line ``lines``; or of records (their ``lines`` given), whose fields
-        may hold line feeds (within quotes) and of which none is blank: a blank field is a missing value."""
+        """:meth:`_bulk` of ``fields``, row after row, given as :class:`Columns` takes them (with ``width``
+        1, as lines of text): of plain lines, numbered from the line ``lines``; or of records (their
+        ``lines`` given), whose fields may hold line feeds (within quotes) and of which none is blank: a
+        blank field is a missing value."""
+        from_records = isinstance(lines, list)
+        raw = fields if isinstance(fields, list) else None  # lines of text: split only if a cell is odd
         # the cells of every chosen column in one run, parsed and computed at once however many columns
         # there are: row after row when all are chosen, else column after column
         everything = len(chosen) == width
@@ -451,28 +453,29 @@ class Processor:
             cells = []
             for column in chosen:
                 cells += raw[column::width]
-        joined = data if cells is None else join([*cells, b""], b"\n")
+        joined = join([*cells, b""], b"\n") if cells is not None else fields
+        assert isinstance(joined, bytes)
         if has_quotes and b'"' in joined:  # the values of quoted cells
-            cells = [unquote_bytes(cell) for cell in (cells if cells is not None else _fields(data))]
+            cells = [unquote_bytes(cell) for cell in (cells if cells is not None else _fields(fields))]
             joined = join([*cells, b""], b"\n")
-        if isinstance(lines, list) and cells is not None and joined.count(b"\n") != len(cells):
+        if from_records and cells is not None and joined.count(b"\n") != len(cells):
             # a line break can only be in a quoted field, which is then no number: it stays bad as a NUL
             joined = join([*(cell.replace(b"\n", b"\0") for cell in cells), b""], b"\n")
         parsed = parse_cells(joined, self.nulls)
         computed = self.function(parsed.values)
         rows = parsed.values.size // len(chosen)
         numbers = (
-            np.arange(lines, lines + rows) if isinstance(lines, int) else np.array(lines, dtype=np.int64)
+            np.array(lines, dtype=np.int64) if isinstance(lines, list) else np.arange(lines, lines + rows)
         )
         problems: list[InputError] = []
         blank = np.zeros(rows, dtype=bool)  # blank lines of a single column: no records
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
         if raw is None and not parsed.missing.size and not parsed.bad.size:  # lines of numbers: lines out
             results = _Results([0], parsed.values[None], computed[None], {}, {})
-            columns = Columns(1, data, format_lines(computed), results)
+            columns = Columns(1, fields, format_lines(computed), results)
             return _Bulk(columns, numbers, problems, blank, bad)
         if raw is None:
-            raw = _fields(data)
+            raw = _fields(fields)
             cells = cells if cells is not None else raw
         assert cells is not None
         tokens_out = format_tokens(computed)
@@ -489,7 +492,7 @@ class Processor:
             tokens_out[index] = raw[row * width + column]  # missing stays missing, as written
             missing[column].append(row)
             # a blank line is no record; a null spelling is one, with a missing value
-            blank[row] |= width == 1 and isinstance(lines, int) and not raw[row].strip(_BLANK_BYTES)
+            blank[row] |= width == 1 and not from_records and not raw[row].strip(_BLANK_BYTES)
         failed: dict[int, list[int]] = defaultdict(list)
         for index in parsed.bad.tolist():
             row, column = place(index)

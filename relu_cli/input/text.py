@@ -468,13 +468,7 @@ class TextReader:
             if piece:
                 yield self._piece(chunk)
                 continue
-            block = self._block(chunk)
-            if block is not None:
-                self.line += count_lines(chunk)
-                yield Batch(self.source, block=block)
-                continue
-            for data in self._around_line_breaks_in_quotes(chunk):
-                yield from self._batches_of(data)
+            yield from self._batches_of(chunk)
         if self._open:
             raise InputError("unterminated quoted field", source=self.source, line=self._open_line)
 
@@ -506,12 +500,17 @@ class TextReader:
             parts.append(data[done:])
         return parts
 
-    def _batches_of(self, data: bytes) -> Iterator[Batch]:
-        """The records of ``data``, whole lines: a block when they are plain, else record by record."""
+    def _batches_of(self, data: bytes, *, whole: bool = True) -> Iterator[Batch]:
+        """The records of ``data``, whole lines: a block when they are plain, else record by record; a
+        ``whole`` chunk that is not plain is cut around its line breaks in quotes first."""
         block = self._block(data)
+        parts = self._around_line_breaks_in_quotes(data) if block is None and whole else [data]
         if block is not None:
             self.line += count_lines(data)
             yield Batch(self.source, block=block)
+        elif len(parts) > 1:
+            for part in parts:
+                yield from self._batches_of(part, whole=False)
         else:
             text, problem = self._decode_lines(data)  # the lines before a bad one are still records
             records = self._records(text)
