@@ -401,9 +401,8 @@ def _run(request: Request, env: Environment) -> int:
                         tally=tally,
                         nulls=request.nulls,
                     )
-                    # the bulk work of large inputs in worker processes, but for a table, drawn here
+                    # the bulk work of large inputs in worker processes
                     count = default_count() if request.jobs is None else request.jobs - 1
-                    count = 0 if fmt is OutputFormat.table else count
                     writer = make_writer(layout)
                     summarize = _summarize(summary) if request.stats else None
                     workers = stack.enter_context(Workers(processor.work(writer.render, summarize), count))

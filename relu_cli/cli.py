@@ -583,8 +583,8 @@ JobsOpt = Annotated[
         min=1,
         metavar="N",
         help="Processes for a large input: the main one reads and writes while N - 1 workers parse, "
-        "compute and format, output unchanged (default on Linux: a worker per core, up to 4; 1 = no workers; "
-        "a table uses none).",
+        "compute and format, output unchanged (default on Linux: a worker per core, up to 4; 1 = no "
+        "workers).",
         show_default=False,
     ),
 ]

@@ -193,6 +193,35 @@ def test_csv_columns_are_the_same_with_and_without_workers() -> None:
     assert shared.stdout == alone.stdout and shared.stdout != data
 
 
+def test_the_table_of_a_large_input_is_worked_by_the_workers(big: Path) -> None:
+    process = subprocess.Popen(
+        [RELU_CLI, "relu", "--format", "table", "--max-rows", "9", "-j", "3"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    data = big.read_bytes()
+    half = data.index(b"\n", len(data) // 2) + 1
+    process.stdin.write(data[:half])  # the workers start on it; the table is drawn only at the end
+    process.stdin.flush()
+    workers = wait_for_workers(process.pid, 2)
+    stdout, stderr = process.communicate(data[half:], timeout=60)
+    assert (process.returncode, stderr) == (0, b"")
+    assert len(workers) == 2
+    assert stdout.rstrip().endswith(b"9 of 250,000 rows shown (--max-rows 0 shows all)")
+
+
+@pytest.mark.parametrize("rows", ["9", "0"])
+def test_a_table_is_the_same_with_and_without_workers(big: Path, rows: str) -> None:
+    command = [RELU_CLI, "relu", "--format", "table", "--max-rows", rows, "-f", str(big)]
+    alone, shared = (
+        subprocess.run([*command, "-j", jobs], capture_output=True, timeout=60, check=True) for jobs in "13"
+    )
+    assert shared.stdout == alone.stdout
+    assert len(alone.stdout.splitlines()) > (250_000 if rows == "0" else 9)
+
+
 @pytest.mark.parametrize(
     ("bad", "on_error"),
     [(b"oops", "fail"), (b"oops", "skip"), (b"oops", "nan"), (b"\xff\xfe", "fail"), (b"1,5", "skip")],

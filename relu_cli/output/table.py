@@ -80,28 +80,53 @@ class TableWriter(Writer):
         if self.head_size is None and (self.streamed is not None or len(self.head) > self.style.stream_after):
             self._stream()
 
-    def _take(self, batch: Processed) -> None:
-        """Only the rows the table can show are taken out of the columns: the first ones while the head
-        has room, and the last ones of every chunk for the tail."""
+    def render(self, batch: Processed) -> bytes | None:
+        """The rows of a chunk the table may show (see :meth:`_shown_rows`), as JSON, so that a worker
+        process takes them out of the columns."""
+        import orjson
+
+        return None if batch.columns is None else orjson.dumps(self._shown_rows(batch))
+
+    def _shown_rows(self, batch: Processed) -> tuple[int, int, list[list[str]]]:
+        """A chunk's count of rows, then how many of its first rows and the cells of those and of its last
+        rows: as many first ones as the head can take, as many last ones as the tail (all, with every row
+        shown). Whatever the head has taken already, the rows the table shows are among these."""
+        if batch.rendered is not None:
+            import orjson
+
+            rows, first, cells = orjson.loads(batch.rendered)
+            return rows, first, cells
         columns = batch.columns
-        if columns is None:
-            return
+        assert columns is not None
         rows = columns.rows
+        first = rows if self.head_size is None else min(rows, self.head_size)
+        last = min(rows - first, self.tail.maxlen or 0)
+        if self.layout.value_list:
+            pairs = zip(*map(columns.values, columns.taken(first, last)))
+            return rows, first, [[value.decode(), result.decode()] for value, result in pairs]
+        width = columns.width
+        lengths = columns.lengths
+        cells = []
+        for row in [*range(first), *range(rows - last, rows)]:
+            end = row * width + (width if lengths is None else lengths[row])
+            cells.append([field.decode() for field in columns.values(columns.out[row * width : end])])
+        return rows, first, cells
+
+    def _take(self, batch: Processed) -> None:
+        """Only the rows the table can show are kept: the first ones while the head has room, and the last
+        ones of every chunk for the tail."""
+        if batch.columns is None and batch.rendered is None:
+            return
+        rows, first, cells = self._shown_rows(batch)
         room = rows if self.head_size is None else max(0, min(rows, self.head_size - len(self.head)))
         tail = min(rows - room, self.tail.maxlen if self.tail.maxlen is not None else rows)
         wanted = [*range(room), *range(rows - tail, rows)]
         self.total += rows - len(wanted)  # counted here; the rows kept are counted by _keep
-        if self.layout.value_list:
-            for value, result in zip(*map(columns.values, columns.taken(room, tail))):
-                self._keep([value.decode(), result.decode()], {0, 1})
-            return
-        self.columns |= batch.transformed
-        width = columns.width
-        lengths = columns.lengths
+        numeric = {0, 1} if self.layout.value_list else batch.transformed
+        self.columns |= set() if self.layout.value_list else batch.transformed
+        after = rows - (len(cells) - first)  # the first row of the last ones
         for row in wanted:
-            end = row * width + (width if lengths is None else lengths[row])
-            fields = columns.values(columns.out[row * width : end])
-            self._keep([field.decode() for field in fields], batch.transformed)
+            self._keep(cells[row if row < first else first + row - after], numeric)
 
     def _names(self, rows: list[tuple[list[str], set[int]]]) -> tuple[list[str], set[int]]:
         """The columns' names for ``rows``, and which of them are numbers (right-aligned)."""
