@@ -9,7 +9,7 @@ for byte; :func:`unquote` gives a field's value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -143,6 +143,10 @@ class Block:
             return text.tobytes().split(b"\n")[:-1]
         return self.data.replace(b"\n", self.delimiter).split(self.delimiter)[:-1]
 
+    def delimited(self) -> Delimited:
+        """The lines as :class:`Delimited` pieces (a block without quotes)."""
+        return Delimited(self.data.split(self.delimiter), self.width, self.delimiter)
+
     def first_cell(self, column: int) -> str:
         first = self.data[: self.data.index(b"\n")]
         if self.width == 1:
@@ -159,6 +163,56 @@ class Block:
             return rows, list(range(self.first_line, self.first_line + len(rows)))
         numbered = [(number, line) for number, line in enumerate(lines, self.first_line) if line]
         return [[line] for _, line in numbered], [number for number, _ in numbered]
+
+
+class Delimited:
+    """Lines of ``width`` fields (2 or more) split by a one-byte ``delimiter`` that no field holds, kept as
+    the pieces between the delimiters: a line's last field and the next line's first are one piece, with
+    the line feed between them. A column between the first and the last is then every ``width - 1``-th
+    piece, taken out and put back without splitting the lines into fields at all.
+
+    >>> lines = Delimited(b"1,a,x\\n2,b,y\\n".split(b","), 3, b",")
+    >>> lines.column(1), lines.column(0), lines.column(2)
+    ([b'a', b'b'], [b'1', b'2'], [b'x', b'y'])
+    >>> lines.replaced({1: [b"A", b"B"]}).joined(b"\\t")
+    b'1\\tA\\tx\\n2\\tB\\ty\\n'
+    """
+
+    def __init__(self, pieces: list[bytes], width: int, delimiter: bytes) -> None:
+        self.pieces = pieces
+        self.width = width
+        self.delimiter = delimiter
+
+    @staticmethod
+    def inner(width: int, column: int) -> bool:
+        """Whether ``column`` is one that is pieces of its own: neither the first nor the last."""
+        return 0 < column < width - 1
+
+    def column(self, column: int) -> list[bytes]:
+        if self.inner(self.width, column):
+            return self.pieces[column :: self.width - 1]
+        return self._ends[0:-1:2] if column == 0 else self._ends[1:-1:2]
+
+    @cached_property
+    def _ends(self) -> list[bytes]:
+        """Each line's first and last field in turn, then b""."""
+        return join(self.pieces[0 :: self.width - 1], b"\n").split(b"\n")
+
+    def replaced(self, columns: Mapping[int, list[bytes]]) -> Delimited:
+        """These lines with the fields of some inner columns replaced."""
+        pieces = self.pieces.copy()
+        for column, fields in columns.items():
+            assert self.inner(self.width, column)
+            pieces[column :: self.width - 1] = fields
+        return Delimited(pieces, self.width, self.delimiter)
+
+    def joined(self, delimiter: bytes) -> bytes:
+        """The lines, their fields joined by ``delimiter``."""
+        return join(self.pieces, delimiter)
+
+    def fields(self) -> list[bytes]:
+        """Every field, row after row."""
+        return self.joined(self.delimiter).replace(b"\n", self.delimiter).split(self.delimiter)[:-1]
 
 
 def _separators(text: NDArray[np.uint8], delimiter: int) -> NDArray[np.bool_]:

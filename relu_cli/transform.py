@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
-from .chunks import Batch, Block, JsonField, Layout, Piece, join, unquote, unquote_bytes
+from .chunks import Batch, Block, Delimited, JsonField, Layout, Piece, join, unquote, unquote_bytes
 from .errors import InputError, UsageError, quoted
 from .numbers import (
     BLANKS,
@@ -186,7 +186,9 @@ class Columns:
     quotes.
 
     With ``width`` 1, the fields may be given as lines of text instead of a list: they are split only if a
-    writer asks for them one by one, and :meth:`out_lines` is then the text as given.
+    writer asks for them one by one, and :meth:`out_lines` is then the text as given. Wider lines may be
+    given as :class:`~relu_cli.chunks.Delimited` pieces: a column of its own (:meth:`column`) and whole
+    lines (:meth:`out_joined`) are then taken without splitting every field.
 
     Records of the general kind add what plain lines do not have: ``lengths``, each row's count of fields
     when the rows differ in it (a row's fields are its first ones, the rest empty stand-ins); ``ends``, for
@@ -198,8 +200,8 @@ class Columns:
     def __init__(
         self,
         width: int,
-        raw: list[bytes] | bytes,
-        out: list[bytes] | bytes,
+        raw: list[bytes] | bytes | Delimited,
+        out: list[bytes] | bytes | Delimited,
         results: Mapping[int, Computed],
         quoted: bool = False,
         *,
@@ -232,14 +234,31 @@ class Columns:
         ([b'a', b'c', b'd'], [b'1', b'3', b'4'])
         """
 
-        def take(given: list[bytes] | bytes, name: str) -> list[bytes]:
-            if isinstance(given, list) or name in self.__dict__:  # a list already
+        def take(given: list[bytes] | bytes | Delimited, name: str) -> list[bytes]:
+            if not isinstance(given, bytes) or name in self.__dict__:  # a list, or made one
                 fields: list[bytes] = getattr(self, name)
                 return fields[:first] + fields[len(fields) - last :]
             head = given.split(b"\n", first)[:first] if first else []
             return head + (given.rsplit(b"\n", last + 1)[1:-1] if last else [])
 
         return take(self._raw, "raw"), take(self._out, "out")
+
+    def column(self, column: int) -> list[bytes]:
+        """The fields of one column as read."""
+        if isinstance(self._raw, Delimited) and "raw" not in self.__dict__:
+            return self._raw.column(column)
+        return self.raw[column :: self.width]
+
+    def out_joined(self, delimiter: bytes) -> bytes | None:
+        """The fields as written, a row a line joined by ``delimiter``, when they are held so that no row
+        need be split into fields (as :class:`~relu_cli.chunks.Delimited` pieces); else None."""
+        return self._out.joined(delimiter) if isinstance(self._out, Delimited) else None
+
+    def holds(self, text: bytes) -> bool:
+        """Whether a field as read holds ``text``."""
+        if isinstance(self._raw, Delimited):
+            return text != self._raw.delimiter and text in self._raw.joined(self._raw.delimiter)
+        return text in self.raw_lines()
 
     def out_lines(self) -> bytes:
         """The fields as written, each on a line of its own."""
@@ -286,8 +305,10 @@ def stacked(results: Mapping[int, Computed]) -> tuple[list[int], NDArray[np.floa
     return order, read, np.stack([results[column].computed for column in order])
 
 
-def _fields(given: list[bytes] | bytes) -> list[bytes]:
-    """Fields given as a list, or as lines of text."""
+def _fields(given: list[bytes] | bytes | Delimited) -> list[bytes]:
+    """Fields given as a list, as lines of text, or as delimited pieces."""
+    if isinstance(given, Delimited):
+        return given.fields()
     return given if isinstance(given, list) else given.split(b"\n")[:-1]
 
 
@@ -424,13 +445,16 @@ class Processor:
     def _bulk(self, block: Block, chosen: list[int], source: str) -> _Bulk:
         """The columns ``chosen`` of ``block`` transformed, and every bad value found; decides nothing and
         counts nothing, so worker processes can do it too."""
-        fields = block.fields() if block.width > 1 else block.data
+        fields: list[bytes] | bytes | Delimited = block.data
+        if block.width > 1:
+            inner = not block.quoted and all(Delimited.inner(block.width, column) for column in chosen)
+            fields = block.delimited() if inner else block.fields()
         return self._in_bulk(block.width, fields, block.quoted, block.first_line, chosen, source)
 
     def _in_bulk(
         self,
         width: int,
-        fields: list[bytes] | bytes,
+        fields: list[bytes] | bytes | Delimited,
         has_quotes: bool,
         lines: int | list[int],
         chosen: list[int],
@@ -439,15 +463,18 @@ class Processor:
         tokens: list[bytes] | None = None,
     ) -> _Bulk:
         """:meth:`_bulk` of ``fields``, row after row, given as :class:`Columns` takes them (with ``width``
-        1, as lines of text): of plain lines, numbered from the line ``lines``; or of records (their
-        ``lines`` given), whose fields may hold line feeds (within quotes) and of which none is blank: a
-        blank field is a missing value."""
+        1, as lines of text; as delimited pieces when only inner columns are chosen): of plain lines,
+        numbered from the line ``lines``; or of records (their ``lines`` given), whose fields may hold line
+        feeds (within quotes) and of which none is blank: a blank field is a missing value."""
         from_records = isinstance(lines, list)
         raw = fields if isinstance(fields, list) else None  # lines of text: split only if a cell is odd
         # the cells of every chosen column in one run, parsed and computed at once however many columns
         # there are: row after row when all are chosen, else column after column
         everything = len(chosen) == width
-        if raw is None or everything:
+        cells: list[bytes] | None
+        if isinstance(fields, Delimited):
+            cells = [cell for column in chosen for cell in fields.column(column)]
+        elif raw is None or everything:
             cells = raw
         else:
             cells = []
@@ -470,13 +497,12 @@ class Processor:
         problems: list[InputError] = []
         blank = np.zeros(rows, dtype=bool)  # blank lines of a single column: no records
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
-        if raw is None and not parsed.missing.size and not parsed.bad.size:  # lines of numbers: lines out
+        if isinstance(fields, bytes) and not parsed.missing.size and not parsed.bad.size:  # lines out
             results = _Results([0], parsed.values[None], computed[None], {}, {})
             columns = Columns(1, fields, format_lines(computed), results)
             return _Bulk(columns, numbers, problems, blank, bad)
-        if raw is None:
-            raw = _fields(fields)
-            cells = cells if cells is not None else raw
+        if isinstance(fields, bytes):
+            raw = cells = _fields(fields)
         assert cells is not None
         tokens_out = format_tokens(computed)
 
@@ -489,10 +515,13 @@ class Processor:
         missing: dict[int, list[int]] = defaultdict(list)
         for index in parsed.missing.tolist():
             row, column = place(index)
-            tokens_out[index] = raw[row * width + column]  # missing stays missing, as written
+            # missing stays missing, as written (a cell of delimited pieces as it was read: none is quoted)
+            tokens_out[index] = cells[index] if raw is None else raw[row * width + column]
             missing[column].append(row)
             # a blank line is no record; a null spelling is one, with a missing value
-            blank[row] |= width == 1 and not from_records and not raw[row].strip(_BLANK_BYTES)
+            blank[row] |= (
+                width == 1 and not from_records and raw is not None and not raw[row].strip(_BLANK_BYTES)
+            )
         failed: dict[int, list[int]] = defaultdict(list)
         for index in parsed.bad.tolist():
             row, column = place(index)
@@ -506,16 +535,23 @@ class Processor:
             )
             failed[column].append(row)
             bad[row] = True
+        out: list[bytes] | Delimited
         if everything:
             out = tokens_out
             by_column = parsed.values.reshape(rows, width).T, computed.reshape(rows, width).T
+        elif isinstance(fields, Delimited):
+            out = fields.replaced(
+                {column: tokens_out[k * rows : (k + 1) * rows] for k, column in enumerate(chosen)}
+            )
+            by_column = parsed.values.reshape(len(chosen), rows), computed.reshape(len(chosen), rows)
         else:
+            assert raw is not None
             out = raw.copy()
             for k, column in enumerate(chosen):
                 out[column::width] = tokens_out[k * rows : (k + 1) * rows]
             by_column = parsed.values.reshape(len(chosen), rows), computed.reshape(len(chosen), rows)
         results = _Results(chosen, *by_column, missing, failed)
-        columns = Columns(width, raw, out, results, has_quotes, tokens=tokens)
+        columns = Columns(width, raw if raw is not None else fields, out, results, has_quotes, tokens=tokens)
         return _Bulk(columns, numbers, problems, blank, bad, any_missing=bool(parsed.missing.size))
 
     def work(

@@ -46,8 +46,11 @@ def cell(rng: random.Random) -> str:
     return repr(rng.gauss(0, 1) * 10.0 ** rng.randint(-6, 6))
 
 
-def reference(rows: list[list[str]], fmt: str, function: Callable[[float], float]) -> str:
-    """The output of ``-c x,y`` in ``fmt``, row by row from the definitions."""
+def reference(
+    rows: list[list[str]], fmt: str, function: Callable[[float], float], chosen: str = "x,y"
+) -> str:
+    """The output of ``-c x,y`` (or of ``chosen``, ``x`` alone) in ``fmt``, row by row from the
+    definitions."""
 
     def result(text: str) -> float | None:
         value = parse_number(text)
@@ -64,13 +67,18 @@ def reference(rows: list[list[str]], fmt: str, function: Callable[[float], float
     def passthrough(text: str) -> str:
         return text if JSON_NUMBER.fullmatch(text) else json.dumps(text, ensure_ascii=False)
 
+    if chosen == "x":
+        as_y_text, as_y_json = str, passthrough
+    else:
+        as_y_text, as_y_json = as_text, as_json
+
     if fmt in ("text", "csv", "tsv"):
         delimiter = "\t" if fmt == "tsv" else ","
         lines = [delimiter.join(NAMES)]
-        lines += [delimiter.join([i, as_text(x), label, as_text(y)]) for i, x, label, y in rows]
+        lines += [delimiter.join([i, as_text(x), label, as_y_text(y)]) for i, x, label, y in rows]
         return "".join(line + "\n" for line in lines)
     objects = [
-        f'{{"id": {passthrough(i)}, "x": {as_json(x)}, "label": {passthrough(label)}, "y": {as_json(y)}}}'
+        f'{{"id": {passthrough(i)}, "x": {as_json(x)}, "label": {passthrough(label)}, "y": {as_y_json(y)}}}'
         for i, x, label, y in rows
     ]
     if fmt == "ndjson":
@@ -116,12 +124,15 @@ def random_rows(rng: random.Random, count: int) -> list[list[str]]:
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32), count=st.integers(1, 300), fmt=st.sampled_from(FORMATS))
 @pytest.mark.parametrize("name", list(FUNCTIONS))
-def test_every_format_equals_the_reference_on_odd_cells(name: str, seed: int, count: int, fmt: str) -> None:
+@pytest.mark.parametrize("chosen", ["x,y", "x"])  # an inner column alone is taken without splitting lines
+def test_every_format_equals_the_reference_on_odd_cells(
+    name: str, chosen: str, seed: int, count: int, fmt: str
+) -> None:
     args, function = FUNCTIONS[name]
     rows = random_rows(random.Random(seed), count)
-    result = CliRunner().invoke(app, [*args, "-c", "x,y", "--format", fmt], csv_input(rows))
+    result = CliRunner().invoke(app, [*args, "-c", chosen, "--format", fmt], csv_input(rows))
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == reference(rows, fmt, function)
+    assert result.stdout == reference(rows, fmt, function, chosen)
 
 
 @settings(max_examples=25, deadline=None)

@@ -53,12 +53,15 @@ class CsvWriter(Writer):
         if not columns.rows:  # only blank lines
             return b""
         # results hold no delimiter or quote: only a field as read may (and unquoted, no line end)
-        plain = not columns.quoted and self.delimiter not in columns.raw_lines()
+        plain = not columns.quoted and not columns.holds(self.delimiter)
         if self.layout.value_list and plain:  # input beside output: lines of each, taken in turn
             pieces = [b""] * (2 * columns.rows)
             pieces[0::2] = columns.raw_lines().replace(b"\n", self.delimiter + b"\n").split(b"\n")[:-1]
             pieces[1::2] = columns.out_lines().splitlines(keepends=True)
             return join(pieces)
+        joined = columns.out_joined(self.delimiter) if plain else None
+        if joined is not None:
+            return joined
         fields, width = columns.out, columns.width
         if self.layout.value_list:
             fields, width = interleaved(columns.raw, columns.out), 2

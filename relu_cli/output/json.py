@@ -150,7 +150,7 @@ def _column_tokens(columns: Columns) -> list[list[bytes]]:
         elif columns.tokens is not None:
             tokens.append(columns.tokens[column::width])
         else:
-            tokens.append(json_passthrough_tokens(columns.values(columns.raw[column::width])))
+            tokens.append(json_passthrough_tokens(columns.values(columns.column(column))))
     return tokens
 
 

@@ -35,7 +35,8 @@ class TextWriter(Writer):
             return None
         joiner = self.joiner.encode()
         if columns.width > 1:
-            return joined_records(columns, columns.out, joiner)
+            joined = columns.out_joined(joiner)
+            return joined if joined is not None else joined_records(columns, columns.out, joiner)
         if columns.ends is None:
             return columns.out_lines()
         return join(interleaved(columns.out, [b"\n" if end else joiner for end in columns.ends]))
