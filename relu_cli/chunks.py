@@ -139,7 +139,7 @@ class Block:
             import numpy as np
 
             text = np.frombuffer(self.data, dtype=np.uint8).copy()
-            text[_separators(text, self.delimiter[0])] = 10
+            text[unquoted_delimiters(text, self.delimiter[0])] = 10
             return text.tobytes().split(b"\n")[:-1]
         return self.data.replace(b"\n", self.delimiter).split(self.delimiter)[:-1]
 
@@ -215,14 +215,23 @@ class Delimited:
         return self.joined(self.delimiter).replace(b"\n", self.delimiter).split(self.delimiter)[:-1]
 
 
-def _separators(text: NDArray[np.uint8], delimiter: int) -> NDArray[np.bool_]:
+def unquoted_delimiters(text: NDArray[np.uint8], delimiter: int) -> NDArray[np.intp]:
     """Where ``text`` (lines whose quotes pair up within each line) holds a delimiter outside quotes: a
     quote toggles, a doubled one twice, as :func:`split_record` reads them."""
     import numpy as np
 
-    inside = np.bitwise_xor.accumulate(text == 34)  # after an odd number of quotes
-    outside: NDArray[np.bool_] = (text == delimiter) & ~inside
-    return outside
+    places = np.flatnonzero(text == delimiter)
+    return places[~quoted_at(text, places)]
+
+
+def quoted_at(text: NDArray[np.uint8], places: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Whether an odd number of quotes comes before each of ``places`` (in order) in ``text``: counted
+    from where the quotes are, so that the cost grows with their number rather than with the text's."""
+    import numpy as np
+
+    quotes = np.flatnonzero(text == 34)
+    odd: NDArray[np.bool_] = np.searchsorted(quotes, places) % 2 == 1
+    return odd
 
 
 @dataclass

@@ -23,9 +23,10 @@ from ..chunks import (
     Block,
     Layout,
     Piece,
-    _separators,
+    quoted_at,
     split_record,
     unquote,
+    unquoted_delimiters,
 )
 from ..errors import InputError, UsageError, quoted
 from ..numbers import BLANKS, NULL_VALUES, is_missing, parse_number
@@ -53,9 +54,10 @@ def plain_lines(data: bytes, delimiter: bytes, width: int, *, quoted: bool = Fal
     text = np.frombuffer(data, dtype=np.uint8)
     if quoted:
         ends = text == 10
-        if np.bitwise_xor.accumulate(text == 34)[ends].any():
+        if quoted_at(text, np.flatnonzero(ends)).any():
             return False  # a quoted field goes on to the next line
-        separators = text[_separators(text, delimiter[0]) | ends]
+        ends[unquoted_delimiters(text, delimiter[0])] = True
+        separators = text[ends]
     else:
         separators = text[(text == delimiter[0]) | (text == 10)]
     expected = np.array([delimiter[0]] * (width - 1) + [10], dtype=np.uint8)
