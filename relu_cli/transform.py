@@ -449,7 +449,7 @@ class Processor:
         if block.width > 1:
             inner = not block.quoted and all(Delimited.inner(block.width, column) for column in chosen)
             fields = block.delimited() if inner else block.fields()
-        return self._in_bulk(block.width, fields, block.quoted, block.first_line, chosen, source)
+        return self._in_bulk(block.width, fields, block.quoted, block.lines(), chosen, source)
 
     def _in_bulk(
         self,

@@ -348,3 +348,32 @@ def test_line_breaks_in_quotes_through_small_chunks_equal_the_reference(
     )
     assert output.decode() == expected
     assert any(in_bulk(batch) for batch in processed)
+
+
+@pytest.mark.parametrize(
+    ("on_error", "message"),
+    [
+        ("fail", "relu-cli: error: <stdin>:202:3: 'oops' is not a number\n"),
+        (
+            "skip",
+            "relu-cli: warning: skipped 1 bad record(s); first: <stdin>:202:3: 'oops' is not a number\n",
+        ),
+    ],
+)
+def test_a_bad_value_after_records_across_lines_is_named_by_the_line_its_record_starts_on(
+    on_error: str, message: str
+) -> None:
+    note = ['"a\nb"', "n", "n"]  # a line break in quotes every third record
+    rows = [f"{i},{note[i % 3]},{'oops' if i == 150 else i - 50}" for i in range(200)]
+    data = "id,note,x\n" + "".join(row + "\n" for row in rows)
+    assert data.splitlines()[201].startswith('150,"a')  # line 202
+    result = subprocess.run(
+        [RELU_CLI, "relu", "-c", "x", "--on-error", on_error],
+        input=data.encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert result.stderr.decode() == message
+    written = result.stdout.decode().replace('"a\nb"', "ab").splitlines()
+    assert len(written) == 1 + (150 if on_error == "fail" else 199)
+    assert written[-1] == ("149,n,99.0" if on_error == "fail" else "199,n,149.0")

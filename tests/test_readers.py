@@ -589,13 +589,15 @@ def test_a_headerless_input_after_one_with_a_header_is_an_input_error() -> None:
         check_same_layout(first, Layout("b.csv", ",", None, ["1"], value_list=True))
 
 
-def test_plain_lines_around_a_quoted_line_break_still_come_as_blocks() -> None:
+def test_records_with_line_breaks_in_quotes_come_in_one_block_with_the_line_each_starts_on() -> None:
     data = b'id,note,x\n1,"a",1\n2,"b\nc",2\n3,"d",3\n4,"e\n\nf",4\n5,"g",5\n'
     reader = TextReader(io.BytesIO(data), "in.csv")
-    reader.cut_after = 0  # a chunk this small is cut too
     batches = list(reader.batches())
-    blocks = [batch.block.data for batch in batches if batch.block is not None]
-    assert blocks == [b'1,"a",1\n', b'3,"d",3\n', b'5,"g",5\n']
+    blocks = [batch.block for batch in batches if batch.block is not None]
+    assert [block.data for block in blocks] == [data[data.index(b"\n") + 1 :]]
+    assert blocks[0].lines() == [2, 3, 5, 6, 9]
+    assert blocks[0].fields()[3:6] == [b"2", b'"b\nc"', b"2"]
+    assert blocks[0].first_cell(1) == "a"
     records = [record for batch in batches for record in zip(*batch.records())]
     assert records == [
         (["1", '"a"', "1"], 2),

@@ -46,16 +46,20 @@ def count_lines(data: bytes) -> int:
 
 
 def plain_lines(data: bytes, delimiter: bytes, width: int, *, quoted: bool = False) -> bool:
-    """Whether every line of ``data`` holds exactly ``width`` fields: in the order the delimiters and line
+    """Whether every record of ``data`` holds exactly ``width`` fields: in the order the delimiters and line
     feeds stand, every line feed comes right after ``width - 1`` delimiters. With ``quoted``, delimiters
-    inside quotes do not count, and the quotes of every line must pair up within it."""
+    and line feeds inside quotes do not count (a record then goes on over the next line), and the quotes
+    must pair up before the last line feed."""
     import numpy as np
 
     text = np.frombuffer(data, dtype=np.uint8)
     if quoted:
         ends = text == 10
-        if quoted_at(text, np.flatnonzero(ends)).any():
-            return False  # a quoted field goes on to the next line
+        line_feeds = np.flatnonzero(ends)
+        inside = quoted_at(text, line_feeds)
+        if not inside.size or inside[-1]:
+            return False  # a quoted field goes on past the data
+        ends[line_feeds[inside]] = False
         ends[unquoted_delimiters(text, delimiter[0])] = True
         separators = text[ends]
     else:
@@ -188,7 +192,6 @@ class TextReader:
         self.header = header
         self.nulls = nulls
         self.chunk_size = chunk_size
-        self.cut_after = chunk_size // 8  # a chunk this long is cut around its line breaks in quotes
         self.cut_long_records = cut_long_records
         self.layout: Layout | None = None
         self.line = 0  # lines read so far
@@ -474,45 +477,12 @@ class TextReader:
         if self._open:
             raise InputError("unterminated quoted field", source=self.source, line=self._open_line)
 
-    def _around_line_breaks_in_quotes(self, data: bytes) -> list[bytes]:
-        """``data`` cut around its records whose quoted fields hold line breaks, so that the plain lines
-        between them still come as blocks: a note or an address with a line break now and then does not
-        send the whole chunk record by record. Each part begins outside quotes, at the start of a line."""
-        if self._open or self.layout is None or len(data) < self.cut_after or b'"' not in data:
-            return [data]  # a small chunk is done record by record sooner than it is cut
-        import numpy as np
-
-        text = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(text == 10)
-        inside = np.bitwise_xor.accumulate(text == 34)[ends]  # each line feed: within quotes?
-        if not inside.any():
-            return [data]
-        boundaries = ends[~inside]  # the line ends outside quotes, where records end
-        parts: list[bytes] = []
-        done = 0  # where the part not yet cut off begins
-        for at in ends[inside].tolist():  # each line break in quotes: cut off the record around it
-            before = int(np.searchsorted(boundaries, at))
-            end = int(boundaries[before]) + 1 if before < len(boundaries) else len(data)
-            if end <= done:
-                continue  # a record already cut off
-            start = int(boundaries[before - 1]) + 1 if before else 0
-            parts += [data[done:start], data[start:end]] if start > done else [data[start:end]]
-            done = end
-        if done < len(data):
-            parts.append(data[done:])
-        return parts
-
-    def _batches_of(self, data: bytes, *, whole: bool = True) -> Iterator[Batch]:
-        """The records of ``data``, whole lines: a block when they are plain, else record by record; a
-        ``whole`` chunk that is not plain is cut around its line breaks in quotes first."""
+    def _batches_of(self, data: bytes) -> Iterator[Batch]:
+        """The records of ``data``, whole lines: a block when they are plain, else record by record."""
         block = self._block(data)
-        parts = self._around_line_breaks_in_quotes(data) if block is None and whole else [data]
         if block is not None:
             self.line += count_lines(data)
             yield Batch(self.source, block=block)
-        elif len(parts) > 1:
-            for part in parts:
-                yield from self._batches_of(part, whole=False)
         else:
             text, problem = self._decode_lines(data)  # the lines before a bad one are still records
             records = self._records(text)

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from ..transform import Processed
 
 
+_APART = b"\xff"  # a byte that UTF-8 never holds, between fields
+
+
 def csv_writer(out: io.StringIO, delimiter: str) -> Any:
     """RFC 4180 CSV (quotes only where needed) with ``delimiter`` and line feeds."""
     import csv  # here, not at the top: text output, the usual case, starts faster without it
@@ -30,9 +33,10 @@ class CsvWriter(Writer):
         self.csv = csv_writer(self.buffer, delimiter)
         self.delimiter = delimiter.encode()
         # a quoted field as the csv module writes one, inner quotes doubled; and one whose quotes the
-        # module would leave out (it holds neither the delimiter nor a quote). Lines stand for fields.
-        self._quoted = re.compile(rb'\n"[^"\n]*(?:""[^"\n]*)*"(?=\n)')
-        self._needlessly_quoted = re.compile(rb'\n"[^"\n' + re.escape(self.delimiter) + rb']*"(?=\n)')
+        # module would leave out (it holds no delimiter, quote or line feed). Fields stand between bytes
+        # that UTF-8 never holds.
+        self._quoted = re.compile(rb'\xff"[^"\xff]*(?:""[^"\xff]*)*"(?=\xff)')
+        self._needlessly_quoted = re.compile(rb'\xff"[^"\xff\n' + re.escape(self.delimiter) + rb']*"(?=\xff)')
 
     def _drain(self) -> None:
         self.write_text(self.buffer.getvalue())
@@ -69,7 +73,7 @@ class CsvWriter(Writer):
             fields = fields.copy()
             for column in range(width):
                 cells = fields[column::width]
-                lines = b"".join((b"\n", join(cells, b"\n"), b"\n"))  # a line a field, between line feeds
+                lines = b"".join((_APART, join(cells, _APART), _APART))
                 if (b'"' in lines or self.delimiter in lines) and not self._written_as_read(lines):
                     fields[column::width] = [self._field(cell) for cell in columns.values(cells)]
         if self.layout.value_list:
@@ -84,15 +88,15 @@ class CsvWriter(Writer):
         """One record's fields as a line; one empty field quoted, so that it is no blank line."""
         return (self.delimiter.join(fields) if fields != [b""] else b'""') + b"\n"
 
-    def _written_as_read(self, lines: bytes) -> bool:
-        """Whether every field of ``lines`` (a line each, with a line feed before the first too) is already
-        as :meth:`_field` writes its value: quoted as the csv module quotes, where it must be, and
-        otherwise free of quotes and of the delimiter. Real labels such as ``"item 7, lot 3"`` then pass
-        through in bulk."""
-        if self._needlessly_quoted.search(lines):
+    def _written_as_read(self, fields: bytes) -> bool:
+        """Whether every field of ``fields`` (each between two :data:`_APART` bytes) is already as
+        :meth:`_field` writes its value: quoted as the csv module quotes, where it must be, and otherwise
+        free of quotes, line feeds and the delimiter. Real labels such as ``"item 7, lot 3"``, and notes
+        with a line break in their quotes, then pass through in bulk."""
+        if self._needlessly_quoted.search(fields):
             return False
-        rest = self._quoted.sub(b"\n", lines)
-        return b'"' not in rest and self.delimiter not in rest
+        rest = self._quoted.sub(_APART, fields)
+        return b'"' not in rest and self.delimiter not in rest and b"\n" not in rest
 
     def _field(self, value: bytes) -> bytes:
         """A value as RFC 4180 writes it, as Python's csv module does: quoted when it holds the delimiter,
