@@ -153,7 +153,7 @@ class Block:
 
     def delimited(self) -> Delimited:
         """The lines as :class:`Delimited` pieces (a block without quotes)."""
-        return Delimited(self.data.split(self.delimiter), self.width, self.delimiter)
+        return Delimited(self.width, self.delimiter, text=self.data)
 
     @cached_property
     def _record_ends(self) -> NDArray[np.intp] | None:
@@ -211,21 +211,43 @@ class Block:
 
 class Delimited:
     """Lines of ``width`` fields (2 or more) split by a one-byte ``delimiter`` that no field holds, kept as
-    the pieces between the delimiters: a line's last field and the next line's first are one piece, with
-    the line feed between them. A column between the first and the last is then every ``width - 1``-th
-    piece, taken out and put back without splitting the lines into fields at all.
+    their text or as the pieces between the delimiters: a line's last field and the next line's first are
+    one piece, with the line feed between them. A column between the first and the last is then every
+    ``width - 1``-th piece, taken out and put back without splitting the lines into fields at all; and
+    lines given as text are written as they are.
 
-    >>> lines = Delimited(b"1,a,x\\n2,b,y\\n".split(b","), 3, b",")
+    >>> lines = Delimited(3, b",", text=b"1,a,x\\n2,b,y\\n")
     >>> lines.column(1), lines.column(0), lines.column(2)
     ([b'a', b'b'], [b'1', b'2'], [b'x', b'y'])
     >>> lines.replaced({1: [b"A", b"B"]}).joined(b"\\t")
     b'1\\tA\\tx\\n2\\tB\\ty\\n'
     """
 
-    def __init__(self, pieces: list[bytes], width: int, delimiter: bytes) -> None:
-        self.pieces = pieces
+    def __init__(
+        self, width: int, delimiter: bytes, *, text: bytes | None = None, pieces: list[bytes] | None = None
+    ) -> None:
         self.width = width
         self.delimiter = delimiter
+        self._text = text
+        if pieces is not None:
+            self.pieces = pieces
+
+    @classmethod
+    def of_values(cls, lines: bytes, width: int, delimiter: bytes) -> Delimited:
+        """Values one a line (as :func:`~relu_cli.numbers.format_lines` writes them), ``width`` to a line
+        instead."""
+        import numpy as np
+
+        text = np.frombuffer(lines, dtype=np.uint8).copy()
+        ends = np.flatnonzero(text == 10)
+        text[ends] = delimiter[0]
+        text[ends[width - 1 :: width]] = 10
+        return cls(width, delimiter, text=text.tobytes())
+
+    @cached_property
+    def pieces(self) -> list[bytes]:
+        assert self._text is not None
+        return self._text.split(self.delimiter)
 
     @staticmethod
     def inner(width: int, column: int) -> bool:
@@ -248,11 +270,13 @@ class Delimited:
         for column, fields in columns.items():
             assert self.inner(self.width, column)
             pieces[column :: self.width - 1] = fields
-        return Delimited(pieces, self.width, self.delimiter)
+        return Delimited(self.width, self.delimiter, pieces=pieces)
 
     def joined(self, delimiter: bytes) -> bytes:
         """The lines, their fields joined by ``delimiter``."""
-        return join(self.pieces, delimiter)
+        if self._text is None:
+            return join(self.pieces, delimiter)
+        return self._text if delimiter == self.delimiter else self._text.replace(self.delimiter, delimiter)
 
     def fields(self) -> list[bytes]:
         """Every field, row after row."""

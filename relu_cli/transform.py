@@ -131,52 +131,54 @@ class _Results(Mapping[int, Computed]):
         missing: dict[int, list[int]],
         failed: dict[int, list[int]],
     ) -> None:
-        self._position = {column: k for k, column in enumerate(chosen)}
-        self._read, self._computed = read, computed
+        self._numbers = Numbers(chosen, read, computed)
         self._missing, self._failed = missing, failed
 
     def __getitem__(self, column: int) -> Computed:
-        k = self._position[column]
+        read, computed = self._numbers[column]
         return Computed(
-            self._read[k],
-            self._computed[k],
+            read,
+            computed,
             np.array(self._missing[column], dtype=np.intp) if column in self._missing else _NO_ROWS,
             np.array(self._failed[column], dtype=np.intp) if column in self._failed else _NO_ROWS,
         )
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._position)
+        return iter(self._numbers)
 
     def __len__(self) -> int:
-        return len(self._position)
+        return len(self._numbers)
 
     def numbers(self) -> Numbers:
-        """Each column's numbers as read and as computed, made only when asked for."""
-        return Numbers(self._position, self._read, self._computed)
+        """Each column's numbers as read and as computed."""
+        return self._numbers
 
 
 class Numbers(Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]]):
-    """:meth:`_Results.numbers`: what ``--stats`` summarises of each column, made only when asked for, or
-    for all columns at once (:meth:`matrix`)."""
+    """:meth:`_Results.numbers`: what ``--stats`` summarises of each column, taken out only when asked
+    for, or for all columns at once (:meth:`matrix`): a row of ``read`` and ``computed`` for each column of
+    ``chosen``, in its order."""
 
-    def __init__(
-        self, position: dict[int, int], read: NDArray[np.float64], computed: NDArray[np.float64]
-    ) -> None:
-        self._position, self._read, self._computed = position, read, computed
+    def __init__(self, chosen: list[int], read: NDArray[np.float64], computed: NDArray[np.float64]) -> None:
+        self._chosen, self._read, self._computed = chosen, read, computed
+
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        return {column: k for k, column in enumerate(self._chosen)}
 
     def __getitem__(self, column: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         k = self._position[column]
         return self._read[k], self._computed[k]
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._position)
+        return iter(self._chosen)
 
     def __len__(self) -> int:
-        return len(self._position)
+        return len(self._chosen)
 
     def matrix(self) -> tuple[list[int], NDArray[np.float64], NDArray[np.float64]]:
         """The columns, and their numbers as read and as computed, a row for each column."""
-        return list(self._position), self._read, self._computed
+        return list(self._chosen), self._read, self._computed
 
 
 class Columns:
@@ -369,6 +371,9 @@ class Processor:
         if layout.value_list:
             self.numeric.setdefault(0, True)  # a list of numbers: anything else in it is bad data
         self.fixed_columns = columns is not None
+        # _numeric_columns of each width, once none of those columns is left to decide
+        self._settled: dict[int, tuple[dict[int, bool], list[int]] | None] = {}
+        self._spans: tuple[list[int], str] | None = None  # the columns last given to a worker, as spans
 
     def _raise_or_tally(self, problems: list[InputError], tally: Tally | None = None) -> None:
         """Fail on, or note, the batch's first problem in reading order (columns are worked one by one)."""
@@ -401,16 +406,16 @@ class Processor:
         rows, width = batch.rows, self.layout.width
         if not rows or not width or any(len(row) != width for row in rows):
             return None
-        numeric = self._numeric_columns(width, lambda column: unquote(rows[0][column]))
-        if numeric is None:
+        decision = self._numeric_columns(width, lambda column: unquote(rows[0][column]))
+        if decision is None:
             return None
+        numeric, chosen = decision
         fields = [field for row in rows for field in row]
         try:
             raw = [field.encode() for field in fields]
         except UnicodeEncodeError:  # a lone surrogate from a JSON escape, to be named as it is: one by one
             return None
         has_quotes = b'"' in b"".join(raw)
-        chosen = _chosen(numeric)
         bulk = self._in_bulk(
             width, raw, has_quotes, batch.lines, chosen, batch.source, tokens=_tokens(fields)
         )
@@ -423,10 +428,11 @@ class Processor:
         """The fast path: each numeric column parsed, computed and formatted in bulk, its odd cells
         (missing, ``nan``, ``+1``, bad) found and handled at a cost that grows with their number. None
         when a column is still undecided; nothing is decided or counted before that is known."""
-        numeric = self._numeric_columns(block.width, block.first_cell)
-        if numeric is None:
+        decision = self._numeric_columns(block.width, block.first_cell)
+        if decision is None:
             return None
-        bulk = self._bulk(block, _chosen(numeric), batch.source)
+        numeric, chosen = decision
+        bulk = self._bulk(block, chosen, batch.source)
         drop = self._drop(bulk, self.tally)
         if not self.fixed_columns:
             self.numeric.update(numeric)
@@ -447,8 +453,11 @@ class Processor:
         counts nothing, so worker processes can do it too."""
         fields: list[bytes] | bytes | Delimited = block.data
         if block.width > 1:
-            inner = not block.quoted and all(Delimited.inner(block.width, column) for column in chosen)
-            fields = block.delimited() if inner else block.fields()
+            # every column, or inner ones only: taken without splitting the lines into fields
+            whole = len(chosen) == block.width or all(
+                Delimited.inner(block.width, column) for column in chosen
+            )
+            fields = block.delimited() if whole and not block.quoted else block.fields()
         return self._in_bulk(block.width, fields, block.quoted, block.lines(), chosen, source)
 
     def _in_bulk(
@@ -463,25 +472,30 @@ class Processor:
         tokens: list[bytes] | None = None,
     ) -> _Bulk:
         """:meth:`_bulk` of ``fields``, row after row, given as :class:`Columns` takes them (with ``width``
-        1, as lines of text; as delimited pieces when only inner columns are chosen): of plain lines,
-        numbered from the line ``lines``; or of records (their ``lines`` given), whose fields may hold line
-        feeds (within quotes) and of which none is blank: a blank field is a missing value."""
+        1, as lines of text; as delimited lines when all columns or only inner ones are chosen): of plain
+        lines, numbered from the line ``lines``; or of records (their ``lines`` given), whose fields may hold
+        line feeds (within quotes) and of which none is blank: a blank field is a missing value."""
         from_records = isinstance(lines, list)
         raw = fields if isinstance(fields, list) else None  # lines of text: split only if a cell is odd
         # the cells of every chosen column in one run, parsed and computed at once however many columns
         # there are: row after row when all are chosen, else column after column
         everything = len(chosen) == width
         cells: list[bytes] | None
-        if isinstance(fields, Delimited):
-            cells = [cell for column in chosen for cell in fields.column(column)]
+        if isinstance(fields, Delimited):  # every cell of the lines, or the pieces of inner columns
+            cells = None if everything else [cell for column in chosen for cell in fields.column(column)]
         elif raw is None or everything:
             cells = raw
         else:
             cells = []
             for column in chosen:
                 cells += raw[column::width]
-        joined = join([*cells, b""], b"\n") if cells is not None else fields
-        assert isinstance(joined, bytes)
+        if cells is not None:
+            joined = join([*cells, b""], b"\n")
+        elif isinstance(fields, Delimited):  # lines of text: a cell a line once delimiters are line feeds
+            joined = fields.joined(b"\n")
+        else:
+            assert isinstance(fields, bytes)
+            joined = fields
         if has_quotes and b'"' in joined:  # the values of quoted cells
             cells = [unquote_bytes(cell) for cell in (cells if cells is not None else _fields(fields))]
             joined = join([*cells, b""], b"\n")
@@ -497,11 +511,16 @@ class Processor:
         problems: list[InputError] = []
         blank = np.zeros(rows, dtype=bool)  # blank lines of a single column: no records
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
-        if isinstance(fields, bytes) and not parsed.missing.size and not parsed.bad.size:  # lines out
+        if cells is None and not parsed.missing.size and not parsed.bad.size:  # lines of numbers: lines out
+            if isinstance(fields, Delimited):
+                lines_out = Delimited.of_values(format_lines(computed), width, fields.delimiter)
+                by_row = parsed.values.reshape(rows, width).T, computed.reshape(rows, width).T
+                results = _Results(chosen, *by_row, {}, {})
+                return _Bulk(Columns(width, fields, lines_out, results), numbers, problems, blank, bad)
             results = _Results([0], parsed.values[None], computed[None], {}, {})
             columns = Columns(1, fields, format_lines(computed), results)
             return _Bulk(columns, numbers, problems, blank, bad)
-        if isinstance(fields, bytes):
+        if cells is None:
             raw = cells = _fields(fields)
         assert cells is not None
         tokens_out = format_tokens(computed)
@@ -535,7 +554,7 @@ class Processor:
             )
             failed[column].append(row)
             bad[row] = True
-        out: list[bytes] | Delimited
+        out: list[bytes] | bytes | Delimited
         if everything:
             out = tokens_out
             by_column = parsed.values.reshape(rows, width).T, computed.reshape(rows, width).T
@@ -566,11 +585,11 @@ class Processor:
 
         def run(job: bytes) -> bytes | None:
             header, data = job.split(b"\n", 1)
-            first_line, delimiter, quoted, *chosen = header.split(b" ")
+            first_line, delimiter, quoted, chosen = header.split(b" ")
             block = Block(
                 data, self.layout.width, bytes.fromhex(delimiter.decode()), int(first_line), quoted == b"1"
             )
-            bulk = self._bulk(block, [int(column) for column in chosen], self.layout.source)
+            bulk = self._bulk(block, _from_spans(chosen.decode()), self.layout.source)
             if bulk.problems and self.on_error is OnError.fail:
                 return None
             tally = Tally()
@@ -588,24 +607,33 @@ class Processor:
         decided, with the columns to transform. None for any other batch: it is done here, in its place."""
         if batch.block is None:
             return None
-        numeric = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
-        return None if numeric is None else self.block_job(batch.block, _chosen(numeric))
+        decision = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
+        if decision is None:
+            return None
+        chosen = decision[1]
+        if self._spans is None or self._spans[0] is not chosen:  # the same list while nothing is decided
+            self._spans = chosen, _as_spans(chosen)
+        return self.block_job(batch.block, self._spans[1])
 
     @staticmethod
-    def block_job(block: Block, chosen: list[int]) -> bytes:
-        """A block and its columns to transform, as bytes for a worker process."""
-        header = " ".join(
-            [str(block.first_line), block.delimiter.hex(), str(int(block.quoted)), *map(str, chosen)]
-        ).encode()
-        return b"".join((header, b"\n", block.data))
+    def block_job(block: Block, spans: str) -> bytes:
+        """A block and its columns to transform (:func:`_as_spans`), as bytes for a worker process."""
+        header = " ".join([str(block.first_line), block.delimiter.hex(), str(int(block.quoted)), spans])
+        return b"".join((header.encode(), b"\n", block.data))
 
     def _numeric_columns(
         self, width: int, first_cell: Callable[[int], str], *, decided: bool = False
-    ) -> dict[int, bool] | None:
+    ) -> tuple[dict[int, bool], list[int]] | None:
         """Whether each of ``width`` columns is transformed, deciding a column by its first cell if need be
-        (unless ``decided``: then None unless every column is known). None also when the first cell of an
-        undecided column is missing, or when no column is transformed: then the general path is needed."""
+        (unless ``decided``: then None unless every column is known), and the columns transformed. None
+        also when the first cell of an undecided column is missing, or when no column is transformed: then
+        the general path is needed.
+
+        Once every column is decided, the answer is kept: a chunk may have 10,000 columns."""
+        if width in self._settled:
+            return self._settled[width]
         numeric: dict[int, bool] = {}
+        looked = False  # whether a column was decided by its first cell here
         for column in range(width):
             known = self.numeric.get(column)
             if known is None and not self.fixed_columns:
@@ -613,8 +641,13 @@ class Processor:
                 if decided or is_missing(first, self.nulls):
                     return None  # the column is decided by a later cell: let the general path find it
                 known = parse_number(first) is not None
+                looked = True
             numeric[column] = bool(known)
-        return numeric if any(numeric.values()) else None  # with none, a one-column block may hold blanks
+        chosen = [column for column, yes in numeric.items() if yes]
+        answer = (numeric, chosen) if chosen else None  # with none, a one-column block may hold blanks
+        if not looked:
+            self._settled[width] = answer
+        return answer
 
     def _process_piece(self, batch: Batch, piece: Piece) -> Processed:
         """Some fields of a long record, each a value, parsed in bulk. A bad value is named by its line and
@@ -674,6 +707,7 @@ class Processor:
         processed = self._rows(batch, in_order=False)
         if processed is None:
             self.numeric = decided
+            self._settled.clear()
             processed = self._rows(batch, in_order=True)
             assert processed is not None
         return processed
@@ -843,13 +877,34 @@ class Processor:
         tally, summary, rendered = result.split(b"\n", 2)
         self.tally.add(Tally.loads(tally))
         assert batch.block is not None
-        numeric = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
-        transformed = set(_chosen(numeric or {}))
+        decision = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
+        transformed = set(decision[1] if decision is not None else [])
         return Processed(batch.source, [], transformed, rendered=rendered, summary=summary or None)
 
 
-def _chosen(numeric: dict[int, bool]) -> list[int]:
-    return [column for column, yes in numeric.items() if yes]
+def _as_spans(columns: list[int]) -> str:
+    """Columns (in order) as runs of consecutive ones: a chunk may have 10,000 columns.
+
+    >>> _as_spans([0, 1, 2, 5, 7, 8])
+    '0-2,5-5,7-8'
+    """
+    bounds = np.flatnonzero(np.diff(columns) != 1)
+    starts = [columns[0], *(columns[at + 1] for at in bounds.tolist())]
+    ends = [*(columns[at] for at in bounds.tolist()), columns[-1]]
+    return ",".join(f"{start}-{end}" for start, end in zip(starts, ends))
+
+
+def _from_spans(spans: str) -> list[int]:
+    """:func:`_as_spans` undone.
+
+    >>> _from_spans("0-2,5-5,7-8")
+    [0, 1, 2, 5, 7, 8]
+    """
+    columns: list[int] = []
+    for span in spans.split(","):
+        start, end = span.split("-")
+        columns += range(int(start), int(end) + 1)
+    return columns
 
 
 @dataclass

@@ -86,6 +86,43 @@ def reference(
     return "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
 
 
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), count=st.integers(1, 300), fmt=st.sampled_from(FORMATS))
+def test_every_column_transformed_equals_the_reference_in_every_format(
+    seed: int, count: int, fmt: str
+) -> None:
+    """A table of numbers only, every column chosen: its lines are parsed and written whole."""
+    rng = random.Random(seed)
+    rows = [[cell(rng) for _ in range(3)] for _ in range(count)]
+    data = "a,b,c\n" + "".join(",".join(row) + "\n" for row in rows)
+    result = CliRunner().invoke(app, ["relu", "-c", "a,b,c", "--format", fmt], data)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+    def value(text: str) -> float | None:
+        number = parse_number(text)
+        return None if number is None else float(core.relu(number))
+
+    if fmt in ("text", "csv", "tsv"):
+        delimiter = "\t" if fmt == "tsv" else ","
+        lines = [[text if value(text) is None else repr(value(text)) for text in row] for row in [*rows]]
+        expected = "".join(delimiter.join(line) + "\n" for line in [["a", "b", "c"], *lines])
+    else:
+        tokens = [
+            [
+                "null" if (number := value(text)) is None or not math.isfinite(number) else repr(number)
+                for text in row
+            ]
+            for row in rows
+        ]
+        objects = [f'{{"a": {a}, "b": {b}, "c": {c}}}' for a, b, c in tokens]
+        expected = (
+            "".join(obj + "\n" for obj in objects)
+            if fmt == "ndjson"
+            else "[\n" + ",\n".join(objects) + "\n]\n"
+        )
+    assert result.stdout == expected
+
+
 # labels as written in the input (quoted or not) and the values they hold
 QUOTED_LABELS = {
     '"a, b"': "a, b", '"say ""hi"""': 'say "hi"', '""': "", '"x"': "x", "plain": "plain", '"1,5"': "1,5",
