@@ -6,12 +6,21 @@ whatever mixture of odd cells a column holds; bulk formatting must write exactly
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relu_cli.numbers import format_floats, format_tokens, is_missing, parse_cells, parse_number
+from relu_cli.numbers import (
+    format_floats,
+    format_json_rows,
+    format_tokens,
+    is_missing,
+    parse_cells,
+    parse_number,
+)
 
 FLOAT_EDGES = [
     0.0, -0.0, 1.0, -1.0, float("nan"), float("inf"), float("-inf"), 5e-324, -5e-324, 2.5e-320,
@@ -153,3 +162,15 @@ def test_odd_cells_deep_in_a_large_column_read_as_one_by_one() -> None:
     for index in rng.choice(len(cells), 300, replace=False).tolist():
         cells[index] = ODD_CELLS[index % len(ODD_CELLS)]
     assert_parses_as_reference(cells)
+
+
+@pytest.mark.parametrize("odd_share", [0.0, 0.001, 0.5])  # no odd row, a few, more than are made in runs
+def test_json_rows_are_each_values_json_token_joined(odd_share: float) -> None:
+    rng = np.random.default_rng(7)
+    rows = rng.standard_normal((3000, 2))
+    odd = rng.random(rows.shape) < odd_share
+    rows[odd] = rng.choice([1e-05, -2.5e-07, np.nan, np.inf, -np.inf, -0.0], size=int(odd.sum()))
+    expected = "".join(
+        ",".join("null" if not math.isfinite(v) else repr(v) for v in row) + "\n" for row in rows.tolist()
+    )
+    assert format_json_rows(rows).decode() == expected

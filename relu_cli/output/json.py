@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from ..chunks import Layout, join
 from ..input.json import json_string
-from ..numbers import format_tokens
+from ..numbers import format_json_rows, format_tokens
 from ..transform import stacked
 from . import Writer, field_name
 
@@ -65,6 +65,17 @@ class JsonWriter(Writer):
         rows = columns.rows
         if not rows:
             return b""
+        separator = b"\n" if self.lines else b",\n"
+        if self.layout.value_list and not self.bare and _as_numbers(columns):
+            import numpy as np
+
+            # a line of "input,output" tokens a row, made objects by replacing the comma and line feed
+
+            result = columns.results[0]
+            pairs = format_json_rows(np.stack([result.read, result.computed], axis=1))
+            start = b'{"input": '
+            text = start + pairs.replace(b",", b', "output": ').replace(b"\n", b"}" + separator + start)
+            return text[: -len(start) - (0 if self.lines else len(separator))]
         if self.layout.value_list:
             inputs, outputs = _value_tokens(columns)
             if self.bare:
@@ -74,7 +85,6 @@ class JsonWriter(Writer):
             tokens = _column_tokens(columns)
             first = batch.part.first_field if batch.part is not None else 0
             keys = [field_name(self.layout, first + column) for column in range(columns.width)]
-        separator = b"\n" if self.lines else b",\n"
         labels = [_encoded(("{" if i == 0 else ", ") + json_string(key) + ": ") for i, key in enumerate(keys)]
         if columns.lengths is not None:  # rows that differ in their count of fields, one by one
             rows_text = [
@@ -95,6 +105,15 @@ class JsonWriter(Writer):
     def finish(self) -> None:
         if not self.lines:
             self.write_text("\n]\n" if self.count and not self.bare else "]\n")
+
+
+def _as_numbers(columns: Columns) -> bool:
+    """Whether a value list's inputs and outputs are all written as the numbers read and computed (none
+    kept as read: no bad value, none passed through, no empty value of JSON input)."""
+    result = columns.results[0]
+    return (
+        not result.bad.size and not result.passed.size and (columns.tokens is None or not result.missing.size)
+    )
 
 
 def _value_tokens(columns: Columns) -> tuple[list[bytes], list[bytes]]:
