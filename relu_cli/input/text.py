@@ -23,10 +23,9 @@ from ..chunks import (
     Block,
     Layout,
     Piece,
-    quoted_at,
+    outside_quotes,
     split_record,
     unquote,
-    unquoted_delimiters,
 )
 from ..errors import InputError, UsageError, quoted
 from ..numbers import BLANKS, NULL_VALUES, is_missing, parse_number
@@ -54,14 +53,9 @@ def plain_lines(data: bytes, delimiter: bytes, width: int, *, quoted: bool = Fal
 
     text = np.frombuffer(data, dtype=np.uint8)
     if quoted:
-        ends = text == 10
-        line_feeds = np.flatnonzero(ends)
-        inside = quoted_at(text, line_feeds)
-        if not inside.size or inside[-1]:
+        _, separators, open_ = outside_quotes(text, delimiter[0])
+        if open_:
             return False  # a quoted field goes on past the data
-        ends[line_feeds[inside]] = False
-        ends[unquoted_delimiters(text, delimiter[0])] = True
-        separators = text[ends]
     else:
         separators = text[(text == delimiter[0]) | (text == 10)]
     expected = np.array([delimiter[0]] * (width - 1) + [10], dtype=np.uint8)
