@@ -6,14 +6,11 @@ import io
 import re
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..chunks import Layout, join
+from ..chunks import NEVER_IN_UTF8, Layout, join
 from . import Writer, interleaved, joined_rows
 
 if TYPE_CHECKING:
     from ..transform import Processed
-
-
-_APART = b"\xff"  # a byte that UTF-8 never holds, between fields
 
 
 def csv_writer(out: io.StringIO, delimiter: str) -> Any:
@@ -73,7 +70,7 @@ class CsvWriter(Writer):
             fields = fields.copy()
             for column in range(width):
                 cells = fields[column::width]
-                lines = b"".join((_APART, join(cells, _APART), _APART))
+                lines = b"".join((NEVER_IN_UTF8, join(cells, NEVER_IN_UTF8), NEVER_IN_UTF8))
                 if (b'"' in lines or self.delimiter in lines) and not self._written_as_read(lines):
                     fields[column::width] = [self._field(cell) for cell in columns.values(cells)]
         if self.layout.value_list:
@@ -89,13 +86,13 @@ class CsvWriter(Writer):
         return (self.delimiter.join(fields) if fields != [b""] else b'""') + b"\n"
 
     def _written_as_read(self, fields: bytes) -> bool:
-        """Whether every field of ``fields`` (each between two :data:`_APART` bytes) is already as
+        """Whether every field of ``fields`` (each between two :data:`NEVER_IN_UTF8` bytes) is already as
         :meth:`_field` writes its value: quoted as the csv module quotes, where it must be, and otherwise
         free of quotes, line feeds and the delimiter. Real labels such as ``"item 7, lot 3"``, and notes
         with a line break in their quotes, then pass through in bulk."""
         if self._needlessly_quoted.search(fields):
             return False
-        rest = self._quoted.sub(_APART, fields)
+        rest = self._quoted.sub(NEVER_IN_UTF8, fields)
         return b'"' not in rest and self.delimiter not in rest and b"\n" not in rest
 
     def _field(self, value: bytes) -> bytes:

@@ -70,7 +70,6 @@ class JsonWriter(Writer):
             import numpy as np
 
             # a line of "input,output" tokens a row, made objects by replacing the comma and line feed
-
             result = columns.results[0]
             pairs = format_json_rows(np.stack([result.read, result.computed], axis=1))
             start = b'{"input": '
