@@ -746,7 +746,7 @@ class Processor:
                 if not self._is_numeric(column, text):
                     continue
                 if in_order and drops and parse_number(text) is None:
-                    problems.append(self._not_a_number(batch, text, i, column))
+                    problems.append(_not_a_number(batch.source, text, lines[i], column))
                     bad_rows.add(i)
                     continue
                 places.append((column, i))
@@ -764,7 +764,7 @@ class Processor:
             return None
         for index in parsed.bad.tolist():  # --on-error nan
             column, i = places[index]
-            problems.append(self._not_a_number(batch, texts[index], i, column))
+            problems.append(_not_a_number(batch.source, texts[index], lines[i], column))
             self.tally.replaced += 1
         self._raise_or_tally(problems)
         computed = self.function(parsed.values)
@@ -841,15 +841,6 @@ class Processor:
         ragged = lengths if not width or any(length != width for length in lengths) else None
         return Columns(width, encoded, out, results, _quoted(raw), lengths=ragged, tokens=_tokens(raw))
 
-    @staticmethod
-    def _not_a_number(batch: Batch, text: str, record: int, column: int) -> InputError:
-        return InputError(
-            f"{quoted(text)} is not a number",
-            source=batch.source,
-            line=batch.lines[record],
-            column=column + 1,
-        )
-
     def run(self, batches: Iterable[tuple[Batch, bytes | None]]) -> Iterator[Processed]:
         """Each batch processed, in order: from what a worker process gave for its :meth:`job`, or here
         when it comes with None.
@@ -880,6 +871,10 @@ class Processor:
         decision = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
         transformed = set(decision[1] if decision is not None else [])
         return Processed(batch.source, [], transformed, rendered=rendered, summary=summary or None)
+
+
+def _not_a_number(source: str, text: str, line: int, column: int) -> InputError:
+    return InputError(f"{quoted(text)} is not a number", source=source, line=line, column=column + 1)
 
 
 def _as_spans(columns: list[int]) -> str:
