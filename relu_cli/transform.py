@@ -476,7 +476,7 @@ class Processor:
         lines, numbered from the line ``lines``; or of records (their ``lines`` given), whose fields may hold
         line feeds (within quotes) and of which none is blank: a blank field is a missing value."""
         from_records = isinstance(lines, list)
-        raw = fields if isinstance(fields, list) else None  # lines of text: split only if a cell is odd
+        raw = fields if isinstance(fields, list) else None  # lines as text: split only if need be
         # the cells of every chosen column in one run, parsed and computed at once however many columns
         # there are: row after row when all are chosen, else column after column
         everything = len(chosen) == width

@@ -123,7 +123,7 @@ class TableWriter(Writer):
         wanted = [*range(room), *range(rows - tail, rows)]
         self.total += rows - len(wanted)  # counted here; the rows kept are counted by _keep
         numeric = {0, 1} if self.layout.value_list else batch.transformed
-        self.columns |= set() if self.layout.value_list else batch.transformed
+        self.columns |= numeric
         after = rows - (len(cells) - first)  # the first row of the last ones
         for row in wanted:
             self._keep(cells[row if row < first else first + row - after], numeric)
