@@ -308,9 +308,7 @@ def _unlike_repr(values: NDArray[np.float64], *, json: bool = False) -> NDArray[
 
 
 def format_lines(values: NDArray[np.float64]) -> bytes:
-    """:func:`format_tokens` of ``values``, each on a line of its own, made from orjson's text without a list
-    of tokens: the few values orjson writes otherwise than ``repr`` (non-finite ones, and those below 1e-4
-    in size) are written with ``repr`` between the runs of the others.
+    """:func:`format_tokens` of ``values``, each on a line of its own (:func:`format_rows` of one column).
 
     >>> import numpy as np
     >>> format_lines(np.array([1.0, -0.001, 1e-05, np.nan] * 200)) == b"1.0\\n-0.001\\n1e-05\\nnan\\n" * 200
@@ -318,34 +316,20 @@ def format_lines(values: NDArray[np.float64]) -> bytes:
     >>> format_lines(np.array([2.5, -0.0, 1e16, -np.inf] * 200)) == b"2.5\\n-0.0\\n1e+16\\n-inf\\n" * 200
     True
     """
-    import numpy as np
-    import orjson
-
-    values = np.ascontiguousarray(values, dtype=np.float64)
-    odd = _unlike_repr(values) if values.size > _FEW // 8 else None
-    if odd is None or odd.size > _ODD_RUNS:
-        tokens = format_tokens(values)
-        return b"\n".join(tokens) + b"\n" if tokens else b""
-    runs: list[bytes] = []
-    start = 0
-    for index, value in zip(odd.tolist(), values[odd].tolist()):
-        if index > start:
-            runs.append(orjson.dumps(values[start:index], option=orjson.OPT_SERIALIZE_NUMPY)[1:-1])
-        runs.append(repr(value).encode())
-        start = index + 1
-    if start < values.size:
-        runs.append(orjson.dumps(values[start:], option=orjson.OPT_SERIALIZE_NUMPY)[1:-1])
-    return b",".join(runs).replace(b",", b"\n") + b"\n"
+    return format_rows(values.reshape(-1, 1))
 
 
-def format_json_rows(rows: NDArray[np.float64]) -> bytes:
-    """Each row of a 2-d array as a line of its values' JSON tokens (:func:`format_tokens` with ``json``)
-    joined by commas, made from orjson's text of the whole array: the few rows with a value orjson writes
-    otherwise than ``repr`` (0 < |x| < 1e-4) are made with ``repr`` between the runs of the others.
+def format_rows(rows: NDArray[np.float64], *, json: bool = False) -> bytes:
+    """Each row of a 2-d array as a line of its values' tokens (:func:`format_tokens`, with ``json``) joined
+    by commas, made from orjson's text of the values without a list of tokens: the few rows with a value
+    orjson writes otherwise than ``repr`` (0 < |x| < 1e-4, and but for ``json`` NaN and ±inf) are made with
+    ``repr`` between the runs of the others, and every row's last comma becomes a line feed.
 
     >>> import numpy as np
     >>> rows = np.array([[1.0, -0.001], [1e-05, np.nan]] * 100)
-    >>> format_json_rows(rows) == b"1.0,-0.001\\n1e-05,null\\n" * 100
+    >>> format_rows(rows, json=True) == b"1.0,-0.001\\n1e-05,null\\n" * 100
+    True
+    >>> format_rows(rows) == b"1.0,-0.001\\n1e-05,nan\\n" * 100
     True
     """
     import numpy as np
@@ -354,20 +338,29 @@ def format_json_rows(rows: NDArray[np.float64]) -> bytes:
     rows = np.ascontiguousarray(rows, dtype=np.float64)
     if not rows.size:
         return b""
-    odd = np.flatnonzero(((np.abs(rows) < 1e-4) & (rows != 0)).any(axis=1))
-    if odd.size > _ODD_RUNS:
-        tokens = format_tokens(rows.reshape(-1), json=True)
+    width = rows.shape[1]
+    odd = _unlike_repr(rows.reshape(-1), json=json) // width if rows.size > _FEW // 8 else None
+    if odd is None or odd.size > _ODD_RUNS:
+        tokens = format_tokens(rows.reshape(-1), json=json)
         pieces = [b""] * (2 * len(tokens))
         pieces[0::2] = tokens
-        pieces[1::2] = ([b","] * (rows.shape[1] - 1) + [b"\n"]) * rows.shape[0]
+        pieces[1::2] = ([b","] * (width - 1) + [b"\n"]) * rows.shape[0]
         return b"".join(pieces)
     runs: list[bytes] = []
     start = 0
-    for index in [*odd.tolist(), len(rows)]:
+    for index in [*np.unique(odd).tolist(), len(rows)]:
         if index > start:
-            text = orjson.dumps(rows[start:index], option=orjson.OPT_SERIALIZE_NUMPY)
-            runs.append(text[2:-2].replace(b"],[", b"\n") + b"\n")
+            runs.append(orjson.dumps(rows[start:index].reshape(-1), option=orjson.OPT_SERIALIZE_NUMPY)[1:-1])
         if index < len(rows):
-            runs.append(b",".join(format_tokens(rows[index], json=True)) + b"\n")
+            runs.append(b",".join(format_tokens(rows[index], json=json)))
         start = index + 1
-    return b"".join(runs)
+    text = b",".join(runs)
+    if width == 1:
+        return text.replace(b",", b"\n") + b"\n"
+    # every width-th comma ends a row: found in bulk, as a chunk has tens of thousands of rows
+    marked = np.empty(len(text) + 1, dtype=np.uint8)
+    marked[:-1] = np.frombuffer(text, dtype=np.uint8)
+    marked[-1] = ord("\n")
+    commas = np.flatnonzero(marked == ord(","))
+    marked[commas[width - 1 :: width]] = ord("\n")
+    return marked.tobytes()

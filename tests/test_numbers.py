@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from relu_cli.numbers import (
     format_floats,
-    format_json_rows,
+    format_rows,
     format_tokens,
     is_missing,
     parse_cells,
@@ -164,13 +164,16 @@ def test_odd_cells_deep_in_a_large_column_read_as_one_by_one() -> None:
     assert_parses_as_reference(cells)
 
 
+@pytest.mark.parametrize("json", [False, True])
+@pytest.mark.parametrize("width", [1, 2, 3])
 @pytest.mark.parametrize("odd_share", [0.0, 0.001, 0.5])  # no odd row, a few, more than are made in runs
-def test_json_rows_are_each_values_json_token_joined(odd_share: float) -> None:
+def test_rows_are_each_values_token_joined(odd_share: float, width: int, json: bool) -> None:
     rng = np.random.default_rng(7)
-    rows = rng.standard_normal((3000, 2))
+    rows = rng.standard_normal((3000, width))
     odd = rng.random(rows.shape) < odd_share
     rows[odd] = rng.choice([1e-05, -2.5e-07, np.nan, np.inf, -np.inf, -0.0], size=int(odd.sum()))
     expected = "".join(
-        ",".join("null" if not math.isfinite(v) else repr(v) for v in row) + "\n" for row in rows.tolist()
+        ",".join("null" if json and not math.isfinite(v) else repr(v) for v in row) + "\n"
+        for row in rows.tolist()
     )
-    assert format_json_rows(rows).decode() == expected
+    assert format_rows(rows, json=json).decode() == expected

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..chunks import NEVER_IN_UTF8, Layout, join
+from ..numbers import format_lines, format_rows
 from . import Writer, interleaved, joined_rows
 
 if TYPE_CHECKING:
@@ -55,9 +56,17 @@ class CsvWriter(Writer):
             return b""
         # results hold no delimiter or quote: only a field as read may (and unquoted, no line end)
         plain = not columns.quoted and not columns.holds(self.delimiter)
-        if self.layout.value_list and plain:  # input beside output: lines of each, taken in turn
+        if self.layout.value_list and plain:
+            result = columns.results[0]
+            raw = columns.raw_lines()
+            if format_lines(result.read) == raw:  # every input as written from its value: both, in bulk
+                import numpy as np
+
+                rows = format_rows(np.stack([result.read, result.computed], axis=1))
+                return rows if self.delimiter == b"," else rows.replace(b",", self.delimiter)
+            # input beside output: lines of each, taken in turn
             pieces = [b""] * (2 * columns.rows)
-            pieces[0::2] = columns.raw_lines().replace(b"\n", self.delimiter + b"\n").split(b"\n")[:-1]
+            pieces[0::2] = raw.replace(b"\n", self.delimiter + b"\n").split(b"\n")[:-1]
             pieces[1::2] = columns.out_lines().splitlines(keepends=True)
             return join(pieces)
         joined = columns.out_joined(self.delimiter) if plain else None

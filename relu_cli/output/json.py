@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from ..chunks import Layout, join
 from ..input.json import json_string
-from ..numbers import format_json_rows, format_tokens
+from ..numbers import format_rows, format_tokens
 from ..transform import stacked
 from . import Writer, field_name
 
@@ -71,7 +71,7 @@ class JsonWriter(Writer):
 
             # a line of "input,output" tokens a row, made objects by replacing the comma and line feed
             result = columns.results[0]
-            pairs = format_json_rows(np.stack([result.read, result.computed], axis=1))
+            pairs = format_rows(np.stack([result.read, result.computed], axis=1), json=True)
             start = b'{"input": '
             text = start + pairs.replace(b",", b', "output": ').replace(b"\n", b"}" + separator + start)
             return text[: -len(start) - (0 if self.lines else len(separator))]
