@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import compress
 from typing import TYPE_CHECKING
 
@@ -203,7 +203,7 @@ class Columns:
         self,
         width: int,
         raw: list[bytes] | bytes | Delimited,
-        out: list[bytes] | bytes | Delimited,
+        out: list[bytes] | bytes | Delimited | Callable[[], bytes | Delimited],
         results: Mapping[int, Computed],
         quoted: bool = False,
         *,
@@ -218,7 +218,13 @@ class Columns:
         self.ends = ends
         self.tokens = tokens
         self._raw = raw
-        self._out = out
+        self._out_given = out
+
+    @cached_property
+    def _out(self) -> list[bytes] | bytes | Delimited:
+        """The fields as written; given as the function that makes them, made when first asked for: a
+        writer that makes its text from the numbers needs none."""
+        return self._out_given() if callable(self._out_given) else self._out_given
 
     @cached_property
     def raw(self) -> list[bytes]:
@@ -513,12 +519,16 @@ class Processor:
         bad = np.zeros(rows, dtype=bool)  # records with a bad value, dropped unless --on-error nan
         if cells is None and not parsed.missing.size and not parsed.bad.size:  # lines of numbers: lines out
             if isinstance(fields, Delimited):
-                lines_out = Delimited.of_values(format_lines(computed), width, fields.delimiter)
+                delimiter = fields.delimiter
                 by_row = parsed.values.reshape(rows, width).T, computed.reshape(rows, width).T
                 results = _Results(chosen, *by_row, {}, {})
+
+                def lines_out() -> Delimited:
+                    return Delimited.of_values(format_lines(computed), width, delimiter)
+
                 return _Bulk(Columns(width, fields, lines_out, results), numbers, problems, blank, bad)
             results = _Results([0], parsed.values[None], computed[None], {}, {})
-            columns = Columns(1, fields, format_lines(computed), results)
+            columns = Columns(1, fields, partial(format_lines, computed), results)
             return _Bulk(columns, numbers, problems, blank, bad)
         if cells is None:
             raw = cells = _fields(fields)
