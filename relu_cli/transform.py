@@ -257,6 +257,16 @@ class Columns:
             return self._raw.column(column)
         return self.raw[column :: self.width]
 
+    def out_column(self, column: int) -> list[bytes]:
+        """The fields of one column as written."""
+        if isinstance(self._out, Delimited) and "out" not in self.__dict__:
+            return self._out.column(column)
+        return self.out[column :: self.width]
+
+    def out_delimited(self) -> Delimited | None:
+        """The fields as written, when they are held as :class:`~relu_cli.chunks.Delimited` records."""
+        return self._out if isinstance(self._out, Delimited) else None
+
     def out_joined(self, delimiter: bytes) -> bytes | None:
         """The fields as written, a row a line joined by ``delimiter``, when they are held so that no row
         need be split into fields (as :class:`~relu_cli.chunks.Delimited` pieces); else None."""
@@ -463,7 +473,7 @@ class Processor:
             whole = len(chosen) == block.width or all(
                 Delimited.inner(block.width, column) for column in chosen
             )
-            fields = block.delimited() if whole and not block.quoted else block.fields()
+            fields = block.delimited() if whole else block.fields()
         return self._in_bulk(block.width, fields, block.quoted, block.lines(), chosen, source)
 
     def _in_bulk(
@@ -502,8 +512,10 @@ class Processor:
         else:
             assert isinstance(fields, bytes)
             joined = fields
+        as_read = cells  # the cells, quotes and all: a missing one is written back as it was read
         if has_quotes and b'"' in joined:  # the values of quoted cells
-            cells = [unquote_bytes(cell) for cell in (cells if cells is not None else _fields(fields))]
+            as_read = cells if cells is not None else _fields(fields)
+            cells = [unquote_bytes(cell) for cell in as_read]
             joined = join([*cells, b""], b"\n")
         if from_records and cells is not None and joined.count(b"\n") != len(cells):
             # a line break can only be in a quoted field, which is then no number: it stays bad as a NUL
@@ -544,8 +556,8 @@ class Processor:
         missing: dict[int, list[int]] = defaultdict(list)
         for index in parsed.missing.tolist():
             row, column = place(index)
-            # missing stays missing, as written (a cell of delimited pieces as it was read: none is quoted)
-            tokens_out[index] = cells[index] if raw is None else raw[row * width + column]
+            # missing stays missing, as written
+            tokens_out[index] = (as_read or cells)[index] if raw is None else raw[row * width + column]
             missing[column].append(row)
             # a blank line is no record; a null spelling is one, with a missing value
             blank[row] |= (

@@ -126,18 +126,20 @@ def test_every_column_transformed_equals_the_reference_in_every_format(
 # labels as written in the input (quoted or not) and the values they hold
 QUOTED_LABELS = {
     '"a, b"': "a, b", '"say ""hi"""': 'say "hi"', '""': "", '"x"': "x", "plain": "plain", '"1,5"': "1,5",
-    '"-2"': "-2", '"tab\tin"': "tab\tin", "é": "é",
+    '"-2"': "-2", '"tab\tin"': "tab\tin", "é": "é", '"a note,\nover two lines"': "a note,\nover two lines",
 }  # fmt: skip
 
 
-def quoted_reference(rows: list[list[str]], fmt: str, function: Callable[[float], float]) -> str:
+def quoted_reference(
+    rows: list[list[str]], fmt: str, function: Callable[[float], float], chosen: str = "x,y"
+) -> str:
     """:func:`reference` for rows whose label is written as in :data:`QUOTED_LABELS`: text output keeps
     it as written; csv and tsv write its value as Python's csv module quotes it, and JSON its value."""
     if fmt == "text":
-        return reference(rows, "text", function)
+        return reference(rows, "text", function, chosen)
     values = [[i, x, QUOTED_LABELS[label], y] for i, x, label, y in rows]
     if fmt in ("json", "ndjson"):
-        return reference(values, fmt, function)
+        return reference(values, fmt, function, chosen)
     import csv
     import io
 
@@ -145,7 +147,7 @@ def quoted_reference(rows: list[list[str]], fmt: str, function: Callable[[float]
     writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
     writer.writerow(NAMES)
     for i, x, label, y in values:
-        _, x_out, _, y_out = reference([[i, x, "", y]], "text", function).splitlines()[1].split(",")
+        _, x_out, _, y_out = reference([[i, x, "", y]], "text", function, chosen).splitlines()[1].split(",")
         writer.writerow([i, x_out, label, y_out])
     return buffer.getvalue()
 
@@ -174,12 +176,15 @@ def test_every_format_equals_the_reference_on_odd_cells(
 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32), count=st.integers(1, 300), fmt=st.sampled_from(FORMATS))
-def test_quoted_fields_in_every_format_equal_the_reference(seed: int, count: int, fmt: str) -> None:
+@pytest.mark.parametrize("chosen", ["x,y", "x"])  # an inner column alone is taken without splitting lines
+def test_quoted_fields_in_every_format_equal_the_reference(
+    chosen: str, seed: int, count: int, fmt: str
+) -> None:
     rng = random.Random(seed)
     rows = [[str(i), cell(rng), rng.choice(list(QUOTED_LABELS)), cell(rng)] for i in range(count)]
-    result = CliRunner().invoke(app, ["relu", "-c", "x,y", "--format", fmt], csv_input(rows))
+    result = CliRunner().invoke(app, ["relu", "-c", chosen, "--format", fmt], csv_input(rows))
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == quoted_reference(rows, fmt, FUNCTIONS["relu"][1])
+    assert result.stdout == quoted_reference(rows, fmt, FUNCTIONS["relu"][1], chosen)
 
 
 @settings(max_examples=25, deadline=None)
@@ -189,16 +194,32 @@ def test_quoted_fields_in_every_format_equal_the_reference(seed: int, count: int
     fmt=st.sampled_from(FORMATS),
     labels=st.sets(st.sampled_from(list(QUOTED_LABELS)), min_size=1),
 )
+@pytest.mark.parametrize("chosen", ["x,y", "x"])
 def test_quoted_fields_of_a_few_spellings_equal_the_reference(
-    seed: int, count: int, fmt: str, labels: set[str]
+    chosen: str, seed: int, count: int, fmt: str, labels: set[str]
 ) -> None:
     """A label column of only some spellings: only quotes the csv module writes too (`"a, b"` and
     `plain`), so that the column can pass through as read, or also others it would not write."""
     rng = random.Random(seed)
     rows = [[str(i), cell(rng), rng.choice(sorted(labels)), cell(rng)] for i in range(count)]
-    result = CliRunner().invoke(app, ["relu", "-c", "x,y", "--format", fmt], csv_input(rows))
+    result = CliRunner().invoke(app, ["relu", "-c", chosen, "--format", fmt], csv_input(rows))
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == quoted_reference(rows, fmt, FUNCTIONS["relu"][1])
+    assert result.stdout == quoted_reference(rows, fmt, FUNCTIONS["relu"][1], chosen)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("spelling", list(QUOTED_LABELS))
+def test_each_quoted_spelling_beside_an_inner_column_equals_the_reference(fmt: str, spelling: str) -> None:
+    """Labels the csv module writes as they were read, and among them every 50th of another spelling, in
+    records whose inner column is taken without splitting them into fields: those as read pass through,
+    the others are written as the module writes them."""
+    labels = ['"a, b"', '"a note,\nover two lines"', "plain"]
+    rows = [
+        [str(i), repr(i / 7 - 20), spelling if i % 50 == 7 else labels[i % 3], str(i)] for i in range(300)
+    ]
+    result = CliRunner().invoke(app, ["relu", "-c", "x", "--format", fmt], csv_input(rows))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == quoted_reference(rows, fmt, FUNCTIONS["relu"][1], "x")
 
 
 def test_quoted_fields_take_the_bulk_path() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import select
 from collections.abc import Collection, Iterable, Iterator
+from functools import cache
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..chunks import (
@@ -23,6 +24,7 @@ from ..chunks import (
     Block,
     Layout,
     Piece,
+    count_byte,
     outside_quotes,
     split_record,
     unquote,
@@ -37,11 +39,10 @@ if TYPE_CHECKING:
 _BOM = b"\xef\xbb\xbf"
 
 
-def count_lines(data: bytes) -> int:
-    """How many line feeds ``data`` holds (numpy compares in bulk; ``bytes.count`` goes byte by byte)."""
-    import numpy as np
-
-    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
+@cache
+def _all_but_separators(delimiter: bytes) -> bytes:
+    """Every byte but a one-byte ``delimiter`` and the line feed."""
+    return bytes(byte for byte in range(256) if byte not in (delimiter[0], 10))
 
 
 def plain_lines(data: bytes, delimiter: bytes, width: int, *, quoted: bool = False) -> bool:
@@ -51,15 +52,14 @@ def plain_lines(data: bytes, delimiter: bytes, width: int, *, quoted: bool = Fal
     must pair up before the last line feed."""
     import numpy as np
 
-    text = np.frombuffer(data, dtype=np.uint8)
-    if quoted:
-        _, separators, open_ = outside_quotes(text, delimiter[0])
-        if open_:
-            return False  # a quoted field goes on past the data
-    else:
-        separators = text[(text == delimiter[0]) | (text == 10)]
-    expected = np.array([delimiter[0]] * (width - 1) + [10], dtype=np.uint8)
-    return len(separators) % width == 0 and bool((separators.reshape(-1, width) == expected).all())
+    line = delimiter * (width - 1) + b"\n"
+    if not quoted:  # the delimiters and line feeds alone, kept in one pass
+        kept = data.translate(None, _all_but_separators(delimiter))
+        return kept == line * (len(kept) // width)
+    _, separators, open_ = outside_quotes(np.frombuffer(data, dtype=np.uint8), delimiter[0])
+    if open_:
+        return False  # a quoted field goes on past the data
+    return separators.tobytes() == line * (len(separators) // width)
 
 
 def sniff_delimiter(first_record: str, named: str | None = None) -> str | None:
@@ -341,7 +341,7 @@ class TextReader:
         self._after_cr, self._held = False, b""
         inside = self._quoted  # whether data starts inside a quoted field
         if b'"' in data:  # found at once when there is none, where counting goes through every byte
-            self._quoted ^= bool(data.count(b'"') & 1)
+            self._quoted ^= bool(count_byte(data, b'"') & 1)
         if b"\r" not in data:
             return data
         if data.endswith(b"\r") and not ended:
@@ -475,7 +475,7 @@ class TextReader:
         """The records of ``data``, whole lines: a block when they are plain, else record by record."""
         block = self._block(data)
         if block is not None:
-            self.line += count_lines(data)
+            self.line += count_byte(data, b"\n")
             yield Batch(self.source, block=block)
         else:
             text, problem = self._decode_lines(data)  # the lines before a bad one are still records

@@ -6,12 +6,12 @@ import io
 import re
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..chunks import NEVER_IN_UTF8, Layout, join
+from ..chunks import NEVER_IN_UTF8, QUOTED_DELIMITER, QUOTED_LINE_FEED, Layout, join
 from ..numbers import format_lines, format_rows
 from . import Writer, interleaved, joined_rows
 
 if TYPE_CHECKING:
-    from ..transform import Processed
+    from ..transform import Columns, Processed
 
 
 def csv_writer(out: io.StringIO, delimiter: str) -> Any:
@@ -69,19 +69,25 @@ class CsvWriter(Writer):
             pieces[0::2] = raw.replace(b"\n", self.delimiter + b"\n").split(b"\n")[:-1]
             pieces[1::2] = columns.out_lines().splitlines(keepends=True)
             return join(pieces)
-        joined = columns.out_joined(self.delimiter) if plain else None
+        redo: list[int] = []  # the columns whose fields are not all written as they were read
+        if not plain and not self.layout.value_list and self._records_as_read(columns):
+            joined = columns.out_joined(self.delimiter)
+            assert joined is not None
+            return joined
+        if not plain and not self.layout.value_list:
+            as_read = [self._as_read(columns.out_column(column)) for column in range(columns.width)]
+            redo = [column for column, same in enumerate(as_read) if not same]
+        joined = columns.out_joined(self.delimiter) if not redo and not self.layout.value_list else None
         if joined is not None:
             return joined
         fields, width = columns.out, columns.width
         if self.layout.value_list:
             fields, width = interleaved(columns.raw, columns.out), 2
-        if not plain:  # each column that needs it, field by field: its values, quoted where needed
+            redo = [] if plain else [column for column in range(2) if not self._as_read(fields[column::2])]
+        if redo:  # each column that needs it, field by field: its values, quoted where needed
             fields = fields.copy()
-            for column in range(width):
-                cells = fields[column::width]
-                lines = b"".join((NEVER_IN_UTF8, join(cells, NEVER_IN_UTF8), NEVER_IN_UTF8))
-                if (b'"' in lines or self.delimiter in lines) and not self._written_as_read(lines):
-                    fields[column::width] = [self._field(cell) for cell in columns.values(cells)]
+            for column in redo:
+                fields[column::width] = [self._field(cell) for cell in columns.values(fields[column::width])]
         if self.layout.value_list:
             return joined_rows(fields, width, self.delimiter)
         if width == 1 and b"" in fields:  # a record of one empty field, quoted so that it is no blank line
@@ -93,6 +99,40 @@ class CsvWriter(Writer):
     def _record(self, fields: list[bytes]) -> bytes:
         """One record's fields as a line; one empty field quoted, so that it is no blank line."""
         return (self.delimiter.join(fields) if fields != [b""] else b'""') + b"\n"
+
+    def _as_read(self, cells: list[bytes]) -> bool:
+        """Whether the fields of a column are written as they were read (:meth:`_written_as_read`)."""
+        lines = b"".join((NEVER_IN_UTF8, join(cells, NEVER_IN_UTF8), NEVER_IN_UTF8))
+        return (b'"' not in lines and self.delimiter not in lines) or self._written_as_read(lines)
+
+    def _records_as_read(self, columns: Columns) -> bool:
+        """Whether every field of delimited records is written as it was read, found over all of them at
+        once, in bulk; False may also mean that it takes a closer look (:meth:`_written_as_read`).
+
+        Such fields hold an even number of quotes each (their records were split where a delimiter stands
+        after an even number), and the delimiters and line feeds in quotes are stand-ins. So when every
+        quote starts or ends its field, every quoted field is a quote, text without quotes and a quote:
+        as the csv module writes it, if the text holds a stand-in (else the quotes were not needed). With
+        the delimiter the one read, no field without quotes can hold it, nor a line feed."""
+        import numpy as np
+
+        lines = columns.out_delimited()
+        if lines is None or not lines.quoted or lines.delimiter != self.delimiter:
+            return False
+        text = np.frombuffer(lines.text, dtype=np.uint8)
+        quotes = np.flatnonzero(text == ord('"'))
+        # the text ends with a line feed: a quote has a byte after it, and one first has that before it
+        before, after = text[quotes - 1], text[quotes + 1]
+        delimiter = self.delimiter[0]
+        starts = (before == delimiter) | (before == 10)
+        ends = (after == delimiter) | (after == 10)
+        if not (starts ^ ends).all():
+            return False
+        opening, closing = quotes[starts], quotes[ends]
+        stand_ins = np.flatnonzero(text >= min(QUOTED_DELIMITER[0], QUOTED_LINE_FEED[0]))
+        return len(opening) == len(closing) and bool(
+            (np.searchsorted(stand_ins, closing) > np.searchsorted(stand_ins, opening)).all()
+        )
 
     def _written_as_read(self, fields: bytes) -> bool:
         """Whether every field of ``fields`` (each between two :data:`NEVER_IN_UTF8` bytes) is already as
