@@ -225,7 +225,6 @@ def _run(request: Request, env: Environment) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from . import chunks, core, output, transform
     from .input import json as json_input
-    from .input import npy as npy_input
     from .input import sniff
     from .input import text as text_input
     from .parallel import Workers, default_count
@@ -275,9 +274,11 @@ def _run(request: Request, env: Environment) -> int:
             if progress is not None:
                 opened = progress.track(source, opened)  # the bytes read, compressed or not
             stream, is_json = sniff.open_input(opened, source)
-            if npy_input.is_array_data(stream.peek(len(npy_input.NPY_MAGIC))):  # type: ignore[attr-defined]
+            if sniff.is_array_data(stream.peek(len(sniff.NPY_MAGIC))):  # type: ignore[attr-defined]
+                from .input.npy import open_arrays  # here: text input, the usual case, starts faster
+
                 layout = chunks.Layout(source, chunks.WHITESPACE, None, ["1"], value_list=True)  # of values
-                yield layout, iter([]), lambda: True, npy_input.open_arrays(stream, source, stack)
+                yield layout, iter([]), lambda: True, open_arrays(stream, source, stack)
                 continue
             reader: text_input.TextReader | json_input.JsonReader
             if is_json and delimiter is None and request.header is None:  # else: text, as the options say
@@ -323,6 +324,7 @@ def _run(request: Request, env: Environment) -> int:
     def write_arrays(layout: Layout, found: list[ArrayInput]) -> None:
         """The arrays of one input, those chosen with ``--columns`` transformed, in bulk a chunk at a time;
         an archive's others are copied to ``--format npz`` output as they were."""
+        from .input.npy import CHUNK_VALUES
         from .output.npy import NpzWriter
 
         nonlocal writer, records
@@ -350,9 +352,7 @@ def _run(request: Request, env: Environment) -> int:
                 archive.begin(array.name, array.shape, fortran=array.fortran)
             texts = not fmt.binary
             place = 1
-            for values, units in array.chunks(
-                c_order=texts, size=npy_input.CHUNK_VALUES * (1 if texts else 16)
-            ):
+            for values, units in array.chunks(c_order=texts, size=CHUNK_VALUES * (1 if texts else 16)):
                 processed = transform.process_values(
                     array.source,
                     values,

@@ -16,11 +16,8 @@ import stat
 import zlib
 
 from .chunks import WHITESPACE
-from .input.sniff import GZIP_MAGIC
+from .input.sniff import GZIP_MAGIC, NPY_MAGIC, ZIP_MAGIC
 from .input.text import TextReader, delimiter_for_path
-
-NPY_MAGIC = b"\x93NUMPY"  # as relu_cli.input.npy has them, which imports numpy
-ZIP_MAGIC = b"PK\x03\x04"
 
 #: How much of a file is read: a first record longer than this gets no completion.
 HEAD = 1 << 16

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from itertools import compress
+from itertools import chain, compress
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -498,7 +498,7 @@ class Processor:
         everything = len(chosen) == width
         cells: list[bytes] | None
         if isinstance(fields, Delimited):  # every cell of the lines, or the pieces of inner columns
-            cells = None if everything else [cell for column in chosen for cell in fields.column(column)]
+            cells = None if everything else list(chain.from_iterable(map(fields.column, chosen)))
         elif raw is None or everything:
             cells = raw
         else:

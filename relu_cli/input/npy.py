@@ -26,18 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError, shortened
+from .sniff import NPY_MAGIC, ZIP_MAGIC
 
-NPY_MAGIC = b"\x93NUMPY"
-ZIP_MAGIC = b"PK\x03\x04"
 #: Values to a chunk: as many as a chunk of text holds, so text output streams as it does for text input
 CHUNK_VALUES = 1 << 16
 _MAX_HEADER = 1 << 16  # bytes of an array's header, which lists its shape and dtype
 _BAND_BYTES = 1 << 22  # a Fortran-order array is put in C order this much at a time
-
-
-def is_array_data(head: bytes) -> bool:
-    """Whether an input's first bytes are those of a ``.npy`` file or of a zip archive (``.npz``)."""
-    return head.startswith(NPY_MAGIC) or head.startswith(ZIP_MAGIC)
 
 
 @dataclass(frozen=True)

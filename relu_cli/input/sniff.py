@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 GZIP_MAGIC = b"\x1f\x8b"
+NPY_MAGIC = b"\x93NUMPY"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def is_array_data(head: bytes) -> bool:
+    """Whether an input's first bytes are those of a ``.npy`` file or of a zip archive (``.npz``)."""
+    return head.startswith(NPY_MAGIC) or head.startswith(ZIP_MAGIC)
 
 
 class GzipInput(gzip.GzipFile):
