@@ -3,7 +3,7 @@ output of JSON input, which keeps the input's shape."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from ..chunks import Layout, join
 from ..input.json import json_string
@@ -152,10 +152,22 @@ def _kept_as_read(columns: Columns, missing: list[int]) -> list[int]:
 def _column_tokens(columns: Columns) -> list[list[bytes]]:
     """Each column's JSON tokens: a transformed one's results (``null`` for NaN, ±inf and a missing cell),
     all made at once; another's fields as read (JSON input's as the values they were)."""
+    import numpy as np
+
     order, _, computed = stacked(columns.results)
     rows = computed.shape[1] if order else 0
-    results = format_tokens(computed.reshape(-1), json=True) if order else []
-    made = {column: results[k * rows : (k + 1) * rows] for k, column in enumerate(order)}
+    # a column of finite results without a missing cell is written as text writes it (its JSON tokens)
+    finite = cast(list[bool], np.isfinite(computed).all(axis=1).tolist() if order else [])
+    made: dict[int, list[bytes]] = {}
+    redo: list[int] = []  # the others' places in order, their tokens all made at once
+    for k, column in enumerate(order):
+        if finite[k] and columns.tokens is None and not columns.results[column].missing.size:
+            made[column] = columns.out_column(column)
+        else:
+            redo.append(k)
+    if redo:
+        results = format_tokens(computed[redo].reshape(-1), json=True)
+        made.update({order[k]: results[i * rows : (i + 1) * rows] for i, k in enumerate(redo)})
     width = columns.width
     for column in made:
         missing = columns.results[column].missing.tolist()
