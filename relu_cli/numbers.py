@@ -277,10 +277,6 @@ def _parse_odd(cells: bytes) -> tuple[list[float | int], dict[int, tuple[int, in
     return loaded, odd
 
 
-#: Odd values (see :func:`format_lines`) up to which a chunk's text is made in runs around them
-_ODD_RUNS = 256
-
-
 def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[bytes]:
     """The text of each value as :func:`format_floats` gives it, made in bulk; with ``json``, non-finite
     values are ``null`` (strict JSON has no spelling for them).
@@ -299,8 +295,7 @@ def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[by
 
     values = np.ascontiguousarray(values, dtype=np.float64)
     if values.size <= _FEW // 8:  # a few values, as on the command line: orjson is not worth its import
-        texts = [repr(value) for value in values.tolist()]
-        return [b"null" if json and text in _NOT_FINITE else text.encode() for text in texts]
+        return _repr_tokens(values, json=json)
     import orjson
 
     tokens: list[bytes] = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
@@ -308,6 +303,12 @@ def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[by
     for index, value in zip(odd.tolist(), values[odd].tolist()):
         tokens[index] = repr(value).encode()
     return tokens
+
+
+def _repr_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[bytes]:
+    """Each value's ``repr``; with ``json``, ``null`` for NaN and ±inf."""
+    texts = [repr(value) for value in values.tolist()]
+    return [b"null" if json and text in _NOT_FINITE else text.encode() for text in texts]
 
 
 def _unlike_repr(values: NDArray[np.float64], *, json: bool = False) -> NDArray[np.intp]:
@@ -333,9 +334,11 @@ def format_lines(values: NDArray[np.float64]) -> bytes:
 
 def format_rows(rows: NDArray[np.float64], *, json: bool = False) -> bytes:
     """Each row of a 2-d array as a line of its values' tokens (:func:`format_tokens`, with ``json``) joined
-    by commas, made from orjson's text of the values without a list of tokens: the few rows with a value
-    orjson writes otherwise than ``repr`` (0 < |x| < 1e-4, and but for ``json`` NaN and ±inf) are made with
-    ``repr`` between the runs of the others, and every row's last comma becomes a line feed.
+    by commas, made from orjson's text of the values without a list of tokens. The values orjson writes
+    otherwise than ``repr`` (0 < |x| < 1e-4, and but for ``json`` NaN and ±inf) are written there as a
+    stand-in whose text no other value has; the text is cut at the stand-ins and their own ``repr`` put
+    between the pieces, at a cost that grows with their number. Every row's last comma then becomes a
+    line feed.
 
     >>> import numpy as np
     >>> rows = np.array([[1.0, -0.001], [1e-05, np.nan]] * 100)
@@ -345,28 +348,28 @@ def format_rows(rows: NDArray[np.float64], *, json: bool = False) -> bytes:
     True
     """
     import numpy as np
-    import orjson
 
     rows = np.ascontiguousarray(rows, dtype=np.float64)
     if not rows.size:
         return b""
     width = rows.shape[1]
-    odd = _unlike_repr(rows.reshape(-1), json=json) // width if rows.size > _FEW // 8 else None
-    if odd is None or odd.size > _ODD_RUNS:
-        tokens = format_tokens(rows.reshape(-1), json=json)
-        pieces = [b""] * (2 * len(tokens))
-        pieces[0::2] = tokens
-        pieces[1::2] = ([b","] * (width - 1) + [b"\n"]) * rows.shape[0]
-        return b"".join(pieces)
-    runs: list[bytes] = []
-    start = 0
-    for index in [*np.unique(odd).tolist(), len(rows)]:
-        if index > start:
-            runs.append(orjson.dumps(rows[start:index].reshape(-1), option=orjson.OPT_SERIALIZE_NUMPY)[1:-1])
-        if index < len(rows):
-            runs.append(b",".join(format_tokens(rows[index], json=json)))
-        start = index + 1
-    text = b",".join(runs)
+    values = rows.reshape(-1)
+    if values.size <= _FEW // 8:  # a few values, as on the command line: orjson is not worth its import
+        text = b",".join(_repr_tokens(values, json=json))
+    else:
+        import orjson
+
+        odd = _unlike_repr(values, json=json)
+        if odd.size:  # the stand-in is one of the odd values: a value written as it is an odd one too
+            values = values.copy()
+            values[odd] = _STAND_IN
+        text = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
+        if odd.size:
+            pieces = text.split(_STAND_IN_TEXT)
+            both = [b""] * (2 * len(pieces) - 1)
+            both[0::2] = pieces
+            both[1::2] = _repr_tokens(rows.reshape(-1)[odd], json=json)
+            text = b"".join(both)
     if width == 1:
         return text.replace(b",", b"\n") + b"\n"
     # every width-th comma ends a row: found in bulk, as a chunk has tens of thousands of rows
