@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import InputError
 
@@ -152,7 +152,7 @@ class Block:
             import numpy as np
 
             text = np.frombuffer(self.data, dtype=np.uint8).copy()
-            places, _ = self._outside_quotes
+            places = self._separators.places
             if self._record_ends is None:
                 text[places] = 10  # the line feeds among them stay line feeds
                 return text.tobytes().split(b"\n")[:-1]
@@ -167,19 +167,44 @@ class Block:
             return Delimited(self.width, self.delimiter, text=self.data)
         import numpy as np
 
-        stand_ins = bytes.maketrans(self.delimiter + b"\n", QUOTED_DELIMITER + QUOTED_LINE_FEED)
-        text = np.frombuffer(self.data.translate(stand_ins), dtype=np.uint8).copy()
-        places, kinds = self._outside_quotes
-        text[places] = kinds
-        return Delimited(self.width, self.delimiter, text=text.tobytes(), quoted=True)
+        text = np.frombuffer(self.data, dtype=np.uint8).copy()
+        found = self._separators
+        text[found.quoted_places] = np.where(
+            found.quoted_kinds == 10, QUOTED_LINE_FEED[0], QUOTED_DELIMITER[0]
+        ).astype(np.uint8)
+        return Delimited(
+            self.width,
+            self.delimiter,
+            text=text.tobytes(),
+            quoted=True,
+            minimal_quotes=self._minimal_quotes(),
+        )
 
-    @cached_property
-    def _outside_quotes(self) -> tuple[NDArray[np.intp], NDArray[np.uint8]]:
-        """:func:`outside_quotes` of the block (a quoted one)."""
+    def _minimal_quotes(self) -> bool:
+        """Whether every quoted field is quoted as the csv module quotes one with the block's delimiter: a
+        quote, text without quotes that holds the delimiter or a line feed, and a quote. Quotes pair up
+        in a block, so each first of a pair must start its field and each second end it."""
         import numpy as np
 
-        places, kinds, _ = outside_quotes(np.frombuffer(self.data, dtype=np.uint8), self.delimiter[0])
-        return places, kinds
+        found = self._separators
+        text = np.frombuffer(self.data, dtype=np.uint8)
+        opening, closing = found.quotes[0::2], found.quotes[1::2]
+        # the text ends with a line feed, which is then before a quote that starts it
+        before, after = text[opening - 1], text[closing + 1]
+        delimiter = self.delimiter[0]
+        if not (
+            ((before == delimiter) | (before == 10)).all() and ((after == delimiter) | (after == 10)).all()
+        ):
+            return False
+        held = np.searchsorted(found.quoted_places, closing) - np.searchsorted(found.quoted_places, opening)
+        return bool((held > 0).all())
+
+    @cached_property
+    def _separators(self) -> Separators:
+        """:func:`separators` of the block (a quoted one)."""
+        import numpy as np
+
+        return separators(np.frombuffer(self.data, dtype=np.uint8), self.delimiter[0])
 
     @cached_property
     def _record_ends(self) -> NDArray[np.intp] | None:
@@ -187,8 +212,8 @@ class Block:
         next line); None when every line is a record."""
         if not self.quoted:
             return None
-        places, kinds = self._outside_quotes
-        ends = places[kinds == 10]
+        found = self._separators
+        ends = found.places[found.kinds == 10]
         return ends if len(ends) != count_byte(self.data, b"\n") else None
 
     def lines(self) -> int | list[int]:
@@ -263,10 +288,12 @@ class Delimited:
         text: bytes | None = None,
         pieces: list[bytes] | None = None,
         quoted: bool = False,
+        minimal_quotes: bool = False,
     ) -> None:
         self.width = width
         self.delimiter = delimiter
         self.quoted = quoted
+        self.minimal_quotes = minimal_quotes  # every quoted field quoted only as the csv module quotes
         if text is not None:
             self.text = text
         if pieces is not None:
@@ -325,7 +352,9 @@ class Delimited:
         for column, fields in columns.items():
             assert self.inner(self.width, column)
             pieces[column :: self.width - 1] = fields
-        return Delimited(self.width, self.delimiter, pieces=pieces, quoted=self.quoted)
+        return Delimited(
+            self.width, self.delimiter, pieces=pieces, quoted=self.quoted, minimal_quotes=self.minimal_quotes
+        )
 
     def joined(self, delimiter: bytes) -> bytes:
         """The lines, their fields joined by ``delimiter``."""
@@ -349,18 +378,27 @@ class Delimited:
         return self.text.translate(ends).split(NEVER_IN_UTF8)[:-1]
 
 
-def outside_quotes(
-    text: NDArray[np.uint8], delimiter: int
-) -> tuple[NDArray[np.intp], NDArray[np.uint8], bool]:
-    """Where ``text`` holds a delimiter or a line feed outside quotes, in order, and which of the two each
-    is; and whether the text ends inside quotes. A quote toggles, a doubled one twice, as
-    :func:`split_record` reads them. Counted among those bytes and the quotes only, so that the cost of a
-    chunk with quotes stays close to that of one without.
+class Separators(NamedTuple):
+    """Where a text holds delimiters and line feeds, outside quotes and inside them, each with which of
+    the two it is; where it holds quotes; and whether it ends inside quotes."""
+
+    places: NDArray[np.intp]  # outside quotes: those that split fields and records
+    kinds: NDArray[np.uint8]
+    quoted_places: NDArray[np.intp]  # inside quotes: part of a field
+    quoted_kinds: NDArray[np.uint8]
+    quotes: NDArray[np.intp]
+    open: bool
+
+
+def separators(text: NDArray[np.uint8], delimiter: int) -> Separators:
+    """The :class:`Separators` of ``text``. A quote toggles, a doubled one twice, as :func:`split_record`
+    reads them. Counted among those bytes and the quotes only, so that the cost of a chunk with quotes
+    stays close to that of one without.
 
     >>> import numpy as np
-    >>> places, kinds, open_ = outside_quotes(np.frombuffer(b'a,"b,\\nc",d\\n', dtype=np.uint8), ord(","))
-    >>> places.tolist(), bytes(kinds), open_
-    ([1, 8, 10], b',,\\n', False)
+    >>> found = separators(np.frombuffer(b'a,"b,\\nc",d\\n', dtype=np.uint8), ord(","))
+    >>> found.places.tolist(), bytes(found.kinds), found.quoted_places.tolist(), found.quotes.tolist()
+    ([1, 8, 10], b',,\\n', [4, 5], [2, 7])
     """
     import numpy as np
 
@@ -369,7 +407,15 @@ def outside_quotes(
     quote = kinds == 34
     inside = np.bitwise_xor.accumulate(quote.view(np.uint8)).view(bool)  # after an odd number of quotes
     outside = np.flatnonzero(~inside & ~quote)
-    return special[outside], kinds[outside], bool(inside[-1]) if inside.size else False
+    quoted = np.flatnonzero(inside & ~quote)
+    return Separators(
+        special[outside],
+        kinds[outside],
+        special[quoted],
+        kinds[quoted],
+        special[quote],
+        bool(inside[-1]) if inside.size else False,
+    )
 
 
 @dataclass

@@ -127,6 +127,7 @@ def test_every_column_transformed_equals_the_reference_in_every_format(
 QUOTED_LABELS = {
     '"a, b"': "a, b", '"say ""hi"""': 'say "hi"', '""': "", '"x"': "x", "plain": "plain", '"1,5"': "1,5",
     '"-2"': "-2", '"tab\tin"': "tab\tin", "é": "é", '"a note,\nover two lines"': "a note,\nover two lines",
+    '"a, b"c': '"a, b"c',  # text after the closing quote: all of it the field's value, as read
 }  # fmt: skip
 
 

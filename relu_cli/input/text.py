@@ -25,7 +25,7 @@ from ..chunks import (
     Layout,
     Piece,
     count_byte,
-    outside_quotes,
+    separators,
     split_record,
     unquote,
 )
@@ -56,10 +56,10 @@ def plain_lines(data: bytes, delimiter: bytes, width: int, *, quoted: bool = Fal
     if not quoted:  # the delimiters and line feeds alone, kept in one pass
         kept = data.translate(None, _all_but_separators(delimiter))
         return kept == line * (len(kept) // width)
-    _, separators, open_ = outside_quotes(np.frombuffer(data, dtype=np.uint8), delimiter[0])
-    if open_:
+    found = separators(np.frombuffer(data, dtype=np.uint8), delimiter[0])
+    if found.open:
         return False  # a quoted field goes on past the data
-    return separators.tobytes() == line * (len(separators) // width)
+    return found.kinds.tobytes() == line * (len(found.kinds) // width)
 
 
 def sniff_delimiter(first_record: str, named: str | None = None) -> str | None:

@@ -6,7 +6,7 @@ import io
 import re
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..chunks import NEVER_IN_UTF8, QUOTED_DELIMITER, QUOTED_LINE_FEED, Layout, join
+from ..chunks import NEVER_IN_UTF8, Layout, join
 from ..numbers import format_lines, format_rows
 from . import Writer, interleaved, joined_rows
 
@@ -106,33 +106,13 @@ class CsvWriter(Writer):
         return (b'"' not in lines and self.delimiter not in lines) or self._written_as_read(lines)
 
     def _records_as_read(self, columns: Columns) -> bool:
-        """Whether every field of delimited records is written as it was read, found over all of them at
-        once, in bulk; False may also mean that it takes a closer look (:meth:`_written_as_read`).
-
-        Such fields hold an even number of quotes each (their records were split where a delimiter stands
-        after an even number), and the delimiters and line feeds in quotes are stand-ins. So when every
-        quote starts or ends its field, every quoted field is a quote, text without quotes and a quote:
-        as the csv module writes it, if the text holds a stand-in (else the quotes were not needed). With
-        the delimiter the one read, no field without quotes can hold it, nor a line feed."""
-        import numpy as np
-
+        """Whether every field of delimited records is written as it was read, known for all of them at
+        once: the reader found each quoted field quoted only as the csv module quotes one (see
+        :meth:`~relu_cli.chunks.Block.delimited`), a transformed field holds no quote, and with the
+        delimiter the one read, no field without quotes holds it, nor a line feed. False may also mean
+        that it takes a closer look (:meth:`_written_as_read`)."""
         lines = columns.out_delimited()
-        if lines is None or not lines.quoted or lines.delimiter != self.delimiter:
-            return False
-        text = np.frombuffer(lines.text, dtype=np.uint8)
-        quotes = np.flatnonzero(text == ord('"'))
-        # the text ends with a line feed: a quote has a byte after it, and one first has that before it
-        before, after = text[quotes - 1], text[quotes + 1]
-        delimiter = self.delimiter[0]
-        starts = (before == delimiter) | (before == 10)
-        ends = (after == delimiter) | (after == 10)
-        if not (starts ^ ends).all():
-            return False
-        opening, closing = quotes[starts], quotes[ends]
-        stand_ins = np.flatnonzero(text >= min(QUOTED_DELIMITER[0], QUOTED_LINE_FEED[0]))
-        return len(opening) == len(closing) and bool(
-            (np.searchsorted(stand_ins, closing) > np.searchsorted(stand_ins, opening)).all()
-        )
+        return lines is not None and lines.minimal_quotes and lines.delimiter == self.delimiter
 
     def _written_as_read(self, fields: bytes) -> bool:
         """Whether every field of ``fields`` (each between two :data:`NEVER_IN_UTF8` bytes) is already as
