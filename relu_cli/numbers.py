@@ -305,6 +305,23 @@ def format_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[by
     return tokens
 
 
+def _cut_at_nulls(text: bytes) -> list[bytes]:
+    """The pieces of orjson's text of numbers around each ``null`` in it, with a place for something else
+    after each piece but the last. Found by their ``n``, which no number holds: ``bytes.split`` looks for
+    all four bytes, some 20 times slower.
+
+    >>> _cut_at_nulls(b"1.0,null,2.0,null")
+    [b'1.0,', b'', b',2.0,', b'', b'']
+    """
+    pieces: list[bytes] = []
+    start = 0
+    while (at := text.find(b"n", start)) >= 0:
+        pieces += [text[start:at], b""]
+        start = at + len(b"null")
+    pieces.append(text[start:])
+    return pieces
+
+
 def _repr_tokens(values: NDArray[np.float64], *, json: bool = False) -> list[bytes]:
     """Each value's ``repr``; with ``json``, ``null`` for NaN and ±inf."""
     texts = [repr(value) for value in values.tolist()]
@@ -335,10 +352,9 @@ def format_lines(values: NDArray[np.float64]) -> bytes:
 def format_rows(rows: NDArray[np.float64], *, json: bool = False) -> bytes:
     """Each row of a 2-d array as a line of its values' tokens (:func:`format_tokens`, with ``json``) joined
     by commas, made from orjson's text of the values without a list of tokens. The values orjson writes
-    otherwise than ``repr`` (0 < |x| < 1e-4, and but for ``json`` NaN and ±inf) are written there as a
-    stand-in whose text no other value has; the text is cut at the stand-ins and their own ``repr`` put
-    between the pieces, at a cost that grows with their number. Every row's last comma then becomes a
-    line feed.
+    otherwise than ``repr`` (0 < |x| < 1e-4, NaN and ±inf, which it writes as ``null``) are all written
+    there as NaN, and the text is cut at each ``null`` to put their own tokens between the pieces, at a
+    cost that grows with their number. Every row's last comma then becomes a line feed.
 
     >>> import numpy as np
     >>> rows = np.array([[1.0, -0.001], [1e-05, np.nan]] * 100)
@@ -359,15 +375,13 @@ def format_rows(rows: NDArray[np.float64], *, json: bool = False) -> bytes:
     else:
         import orjson
 
-        odd = _unlike_repr(values, json=json)
-        if odd.size:  # the stand-in is one of the odd values: a value written as it is an odd one too
+        odd = _unlike_repr(values)  # NaN among them: the stand-in, which orjson writes as null
+        if odd.size:
             values = values.copy()
-            values[odd] = _STAND_IN
+            values[odd] = np.nan
         text = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
         if odd.size:
-            pieces = text.split(_STAND_IN_TEXT)
-            both = [b""] * (2 * len(pieces) - 1)
-            both[0::2] = pieces
+            both = _cut_at_nulls(text)
             both[1::2] = _repr_tokens(rows.reshape(-1)[odd], json=json)
             text = b"".join(both)
     if width == 1:
