@@ -210,23 +210,26 @@ class Block:
     def _record_ends(self) -> NDArray[np.intp] | None:
         """Where each record ends, when a quoted field holds a line feed (so that a record goes on over the
         next line); None when every line is a record."""
-        if not self.quoted:
+        if not self.quoted or not (self._separators.quoted_kinds == 10).any():
             return None
         found = self._separators
-        ends = found.places[found.kinds == 10]
-        return ends if len(ends) != count_byte(self.data, b"\n") else None
+        ends: NDArray[np.intp] = found.places[found.kinds == 10]
+        return ends
 
     def lines(self) -> int | list[int]:
         """The line each record starts on: when every line is a record, the first one's, the others'
-        following on."""
+        following on. Before a record start as many lines as records before it, and as many more as the
+        line feeds in their quotes."""
         ends = self._record_ends
         if ends is None:
             return self.first_line
         import numpy as np
 
-        line_feeds = np.flatnonzero(np.frombuffer(self.data, dtype=np.uint8) == 10)
+        found = self._separators
+        quoted_line_feeds = found.quoted_places[found.quoted_kinds == 10]
         starts = np.concatenate(([0], ends[:-1] + 1))
-        numbers: list[int] = (self.first_line + np.searchsorted(line_feeds, starts)).tolist()
+        before = np.arange(len(starts)) + np.searchsorted(quoted_line_feeds, starts)
+        numbers: list[int] = (self.first_line + before).tolist()
         return numbers
 
     def _texts(self) -> list[str]:
