@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 _BLANK_BYTES = BLANKS.encode()
 _NO_ROWS = np.empty(0, dtype=np.intp)  # the rows of a column that has no missing or bad cell
 _NO_ROWS.flags.writeable = False
+_PIECE = b"piece "  # the start of a job that is a piece of a long record
 
 
 @dataclass
@@ -409,7 +410,7 @@ class Processor:
 
     def process(self, batch: Batch) -> Processed:
         if batch.piece is not None:
-            return self._process_piece(batch, batch.piece)
+            return self._process_piece(batch)
         if batch.block is not None:
             processed = self._process_block(batch, batch.block)
         else:
@@ -607,15 +608,24 @@ class Processor:
 
         def run(job: bytes) -> bytes | None:
             header, data = job.split(b"\n", 1)
-            first_line, delimiter, quoted, chosen = header.split(b" ")
-            block = Block(
-                data, self.layout.width, bytes.fromhex(delimiter.decode()), int(first_line), quoted == b"1"
-            )
-            bulk = self._bulk(block, _from_spans(chosen.decode()), self.layout.source)
-            if bulk.problems and self.on_error is OnError.fail:
-                return None
             tally = Tally()
-            processed = bulk.processed(self.layout.source, self._drop(bulk, tally))
+            if header.startswith(_PIECE):  # a bad value under fail is raised: the main process reports it
+                line, first_field, ends = map(int, header.removeprefix(_PIECE).split(b" "))
+                piece = Piece(data, first_field, bool(ends))
+                processed = self._process_piece(Batch(self.layout.source, lines=[line], piece=piece), tally)
+            else:
+                first_line, delimiter, quoted, chosen = header.split(b" ")
+                block = Block(
+                    data,
+                    self.layout.width,
+                    bytes.fromhex(delimiter.decode()),
+                    int(first_line),
+                    quoted == b"1",
+                )
+                bulk = self._bulk(block, _from_spans(chosen.decode()), self.layout.source)
+                if bulk.problems and self.on_error is OnError.fail:
+                    return None
+                processed = bulk.processed(self.layout.source, self._drop(bulk, tally))
             rendered = render(processed)
             if rendered is None:
                 return None
@@ -626,7 +636,12 @@ class Processor:
 
     def job(self, batch: Batch) -> bytes | None:
         """A batch as a job for a worker process (:meth:`work` does it): a block whose columns are all
-        decided, with the columns to transform. None for any other batch: it is done here, in its place."""
+        decided, with the columns to transform, or a piece of a long record (each of its fields a value).
+        None for any other batch: it is done here, in its place."""
+        if batch.piece is not None:
+            piece = batch.piece
+            header = b"%s%d %d %d\n" % (_PIECE, batch.lines[0], piece.first_field, piece.ends)
+            return header + piece.cells
         if batch.block is None:
             return None
         decision = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
@@ -671,18 +686,26 @@ class Processor:
             self._settled[width] = answer
         return answer
 
-    def _process_piece(self, batch: Batch, piece: Piece) -> Processed:
+    def _process_piece(self, batch: Batch, tally: Tally | None = None) -> Processed:
         """Some fields of a long record, each a value, parsed in bulk. A bad value is named by its line and
         its field number in the whole record; ``skip`` drops that value (the record's earlier pieces may
         already be written) and counts it.
 
         In a value list they are values one a row, as any other; in a table they are one row of as many
         columns, which JSON output names from the field's place in the whole record."""
-        line = batch.lines[0]
+        piece, line = batch.piece, batch.lines[0]
+        assert piece is not None
+        tally = self.tally if tally is None else tally
         raw = piece.cells.split(b"\n")[:-1]
         has_quotes = b'"' in piece.cells  # the last piece of a record with a quote in it
         values = [unquote_bytes(field) for field in raw] if has_quotes else raw
         parsed = parse_cells(join([*values, b""], b"\n") if has_quotes else piece.cells, self.nulls)
+        if self.layout.value_list and not has_quotes and not parsed.missing.size and not parsed.bad.size:
+            computed = self.function(parsed.values)  # values written as lines of text, as a block's
+            result = Computed(parsed.values, computed, _NO_ROWS, _NO_ROWS)
+            columns = Columns(1, piece.cells, partial(format_lines, computed), {0: result})
+            arrays = {0: (parsed.values, computed)} if parsed.values.size else {}
+            return Processed(batch.source, [line], {0}, arrays, {0: 0}, columns=columns, part=piece)
         problems = [
             InputError(
                 f"{quoted(values[i].decode())} is not a number",
@@ -696,12 +719,12 @@ class Processor:
         tokens = format_tokens(computed)
         for i in parsed.missing.tolist():
             tokens[i] = raw[i]  # missing stays missing, as written
-        self._raise_or_tally(problems)
+        self._raise_or_tally(problems, tally)
         keep = np.ones(len(raw), dtype=bool)
         if self.on_error is OnError.nan:
-            self.tally.replaced += len(problems)
+            tally.replaced += len(problems)
         elif problems:
-            self.tally.skipped += len(problems)
+            tally.skipped += len(problems)
             keep[parsed.bad] = False
             kept = keep.tolist()
             raw, tokens = list(compress(raw, kept)), list(compress(tokens, kept))
@@ -885,14 +908,20 @@ class Processor:
             yield processed
 
     def _worked(self, batch: Batch, result: bytes) -> Processed:
-        """A block as a worker process transformed and rendered it (:meth:`work`); its columns were all
-        decided when it was given (:meth:`job`), so nothing is decided here."""
+        """A block or a piece of a long record as a worker process transformed and rendered it
+        (:meth:`work`); a block's columns were all decided when it was given (:meth:`job`), so nothing is
+        decided here."""
         tally, summary, rendered = result.split(b"\n", 2)
         self.tally.add(Tally.loads(tally))
-        assert batch.block is not None
-        decision = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
-        transformed = set(decision[1] if decision is not None else [])
-        return Processed(batch.source, [], transformed, rendered=rendered, summary=summary or None)
+        if batch.piece is not None:
+            transformed = {0}
+        else:
+            assert batch.block is not None
+            decision = self._numeric_columns(batch.block.width, batch.block.first_cell, decided=True)
+            transformed = set(decision[1] if decision is not None else [])
+        return Processed(
+            batch.source, [], transformed, rendered=rendered, summary=summary or None, part=batch.piece
+        )
 
 
 def _sequence(lines: NDArray[np.int64]) -> Sequence[int]:

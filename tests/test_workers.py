@@ -222,6 +222,62 @@ def test_a_table_is_the_same_with_and_without_workers(big: Path, rows: str) -> N
     assert len(alone.stdout.splitlines()) > (250_000 if rows == "0" else 9)
 
 
+@pytest.fixture(scope="module")
+def long_lines() -> bytes:
+    """Three lines of 200,000 values each, about 1.4 MiB a line: each read in pieces; in the second, a
+    missing value and a bad one."""
+    lines = [numbers(200_000, seed=seed).replace(b"\n", b",")[:-1] for seed in (5, 6, 7)]
+    cells = lines[1].split(b",")
+    cells[1_000], cells[150_000] = b"", b"oops"
+    lines[1] = b",".join(cells)
+    return b"\n".join(lines) + b"\n"
+
+
+def test_the_pieces_of_long_lines_are_worked_by_the_workers(long_lines: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_bytes(long_lines)
+    with path.open("rb") as stdin:
+        process = subprocess.Popen(
+            [RELU_CLI, "relu", "--on-error", "skip", "-j", "3"],
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,  # unbuffered: what the first read takes is exactly one byte
+        )
+    assert process.stdout is not None
+    # the first pieces are done before the workers start; then the output pipe fills up unread, and
+    # relu-cli waits with its workers
+    first = b""
+    while len(first) < 1 << 19:
+        first += process.stdout.read(1 << 16)
+    workers = wait_for_workers(process.pid, 2)
+    stdout, _ = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert len(workers) == 2
+    assert first + stdout == relu_cli(["relu", "--on-error", "skip", "-j", "1"], long_lines).stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--on-error", "skip"],
+        ["--on-error", "nan", "--format", "ndjson"],
+        ["--on-error", "nan", "--format", "csv", "--stats"],
+        ["leaky-relu", "--on-error", "skip", "--format", "json"],
+        ["--on-error", "fail"],
+    ],
+)
+def test_long_lines_give_the_same_with_and_without_workers(long_lines: bytes, args: list[str]) -> None:
+    command = args if args[0] == "leaky-relu" else ["relu", *args]
+    alone, shared = relu_cli([*command, "-j", "1"], long_lines), relu_cli([*command, "-j", "3"], long_lines)
+    assert (shared.returncode, shared.stdout, shared.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    assert alone.stdout.count(b"\n") >= 1
+    if args[-1] == "fail":
+        assert alone.returncode == 1 and b":2:150001: 'oops' is not a number" in alone.stderr
+    else:
+        assert alone.returncode == 0 and b"oops" in alone.stderr
+
+
 @pytest.mark.parametrize(
     ("bad", "on_error"),
     [(b"oops", "fail"), (b"oops", "skip"), (b"oops", "nan"), (b"\xff\xfe", "fail"), (b"1,5", "skip")],

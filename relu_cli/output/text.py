@@ -24,15 +24,21 @@ class TextWriter(Writer):
             self.write_text(self.joiner.join(self.layout.header) + "\n")
 
     def write(self, batch: Processed) -> None:
-        if batch.part is not None and batch.columns is not None:  # one line, however many pieces it came in
-            self._write_piece(batch.columns.out_lines(), ends=batch.part.ends)
+        if batch.part is not None:  # one line, however many pieces it came in
+            rendered = batch.rendered if batch.rendered is not None else self.render(batch)
+            if rendered is not None:
+                self._write_piece(rendered, ends=batch.part.ends)
             return
         super().write(batch)
 
     def render(self, batch: Processed) -> bytes | None:
+        """The batch's lines; of a piece of a long record, its fields one a line, which :meth:`write` joins
+        to the rest of their line."""
         columns = batch.columns
         if columns is None:
             return None
+        if batch.part is not None:
+            return columns.out_lines()
         joiner = self.joiner.encode()
         if columns.width > 1:
             joined = columns.out_joined(joiner)
