@@ -70,11 +70,7 @@ class CsvWriter(Writer):
             pieces[1::2] = columns.out_lines().splitlines(keepends=True)
             return join(pieces)
         redo: list[int] = []  # the columns whose fields are not all written as they were read
-        if not plain and not self.layout.value_list and self._records_as_read(columns):
-            joined = columns.out_joined(self.delimiter)
-            assert joined is not None
-            return joined
-        if not plain and not self.layout.value_list:
+        if not plain and not self.layout.value_list and not self._records_as_read(columns):
             as_read = [self._as_read(columns.out_column(column)) for column in range(columns.width)]
             redo = [column for column, same in enumerate(as_read) if not same]
         joined = columns.out_joined(self.delimiter) if not redo and not self.layout.value_list else None
