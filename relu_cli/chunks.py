@@ -60,13 +60,6 @@ def unquote(raw: str) -> str:
     return raw
 
 
-def count_byte(data: bytes, byte: bytes) -> int:
-    """How many times ``data`` holds ``byte`` (numpy compares in bulk: faster than ``bytes.count``)."""
-    import numpy as np
-
-    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == byte[0]))
-
-
 def unquote_bytes(raw: bytes) -> bytes:
     """:func:`unquote` of a field as bytes."""
     if raw.startswith(b'"') and raw.endswith(b'"') and len(raw) >= 2:

@@ -24,7 +24,6 @@ from ..chunks import (
     Block,
     Layout,
     Piece,
-    count_byte,
     separators,
     split_record,
     unquote,
@@ -37,6 +36,13 @@ if TYPE_CHECKING:
 
 
 _BOM = b"\xef\xbb\xbf"
+
+
+def count_byte(data: bytes, byte: bytes) -> int:
+    """How many times ``data`` holds ``byte`` (numpy compares in bulk: faster than ``bytes.count``)."""
+    import numpy as np
+
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == byte[0]))
 
 
 @cache
