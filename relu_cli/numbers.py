@@ -155,11 +155,31 @@ def loads_json_numbers(cells: list[bytes]) -> bool:
     """
     from .chunks import join
 
-    joined = join([*cells, b""], b"\n")
-    if b" " in joined or b"\t" in joined:
+    return json_number_rows(join([*cells, b""], b"\n"), len(cells))
+
+
+#: The bytes of JSON numbers, and the comma and line feed between them
+_NUMBER_BYTES = b"0123456789.eE+-,\n"
+
+
+def json_number_rows(lines: bytes, count: int) -> bool:
+    """Whether ``lines`` of comma-separated cells are ``count`` cells, each a JSON number exactly as JSON
+    writes one: made of number bytes only, they can be nothing else when they parse as one JSON array.
+
+    >>> json_number_rows(b"1,-2.5e3\\n3,4\\n", 4), json_number_rows(b"1,\\n3,4\\n", 4)
+    (True, False)
+    >>> json_number_rows(b"1,.5\\n", 2), json_number_rows(b"1,nan\\n", 2), json_number_rows(b"1,2\\n", 3)
+    (False, False, False)
+    """
+    import orjson
+
+    if lines.translate(None, _NUMBER_BYTES) or not lines.endswith(b"\n"):
         return False
-    loaded = _loads(joined)
-    return loaded is not None and len(loaded) == len(cells)  # one number a cell, none across a line break
+    try:
+        loaded = orjson.loads(b"".join((b"[", lines[:-1].replace(b"\n", b","), b"]")))
+    except orjson.JSONDecodeError:
+        return False
+    return len(loaded) == count
 
 
 def _loads_around(document: bytearray, odd: list[int]) -> list[float | int]:

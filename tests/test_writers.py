@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -213,6 +214,54 @@ def test_json_keeps_untransformed_numbers_as_numbers_only_when_json_can_spell_th
         '{"a": 7, "b": 1e5, "c": "007", "d": "nan", "x": 0.0}\n'
         '{"a": -2.5, "b": "+3", "c": ".5", "d": "inf", "x": 2.0}\n'
     )
+
+
+# The grammar of a JSON number, written out here as the reference for fields passed through
+JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def objects_of(
+    rows: list[list[str]], names: list[str], transformed: dict[str, Callable[[str], str]]
+) -> list[str]:
+    """The reference: each row as the members of one object, a field passed through as a number when it is
+    a JSON number, else as a string."""
+
+    def token(name: str, field: str) -> str:
+        if name in transformed:
+            return transformed[name](field)
+        return field if JSON_NUMBER.fullmatch(field) else json.dumps(field)
+
+    return ["{" + ", ".join(f'"{n}": {token(n, f)}' for n, f in zip(names, row)) + "}" for row in rows]
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.ndjson, OutputFormat.json])
+@pytest.mark.parametrize(
+    "odd",
+    ["", "01", "1.", "+3", ".5", "-", "--1", "1-2", "1.2.3", "1e5e5", "1e", "1e400", "1e-05", "-0", "9" * 30],
+)
+def test_json_of_number_rows_passes_through_each_field_as_a_number_only_if_it_is_one(
+    fmt: OutputFormat, odd: str
+) -> None:
+    rows = [[str(i), f"{i - 5}.25", f"{i * 1.5e-7!r}"] for i in range(200)]
+    rows[137][2] = odd  # one field among 600 plain ones
+    data = ("id,x,y\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
+    objects = objects_of(rows, ["id", "x", "y"], {"x": lambda field: repr(max(0.0, float(field)))})
+    expected = (
+        "".join(o + "\n" for o in objects)
+        if fmt is OutputFormat.ndjson
+        else "[\n" + ",\n".join(objects) + "\n]\n"
+    )
+    assert render(data, fmt, columns="x") == expected
+
+
+@pytest.mark.parametrize("width", [2, 31, 32, 40])
+def test_json_of_number_rows_of_any_width_names_every_field(width: int) -> None:
+    names = [f"c{i}" for i in range(width)]
+    rows = [[f"{(row * width + i) % 7 - 3}" for i in range(width)] for row in range(50)]
+    data = (",".join(names) + "\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
+    middle = names[width // 2]
+    expected = objects_of(rows, names, {middle: lambda field: repr(max(0.0, float(field)))})
+    assert render(data, OutputFormat.ndjson, columns=middle) == "".join(o + "\n" for o in expected)
 
 
 def test_json_of_no_records_is_an_empty_array() -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 
 from ..chunks import Layout, join
 from ..input.json import json_string
-from ..numbers import format_rows, format_tokens
+from ..numbers import format_rows, format_tokens, json_number_rows
 from ..transform import stacked
 from . import Writer, field_name
 
@@ -79,12 +79,14 @@ class JsonWriter(Writer):
             inputs, outputs = _value_tokens(columns)
             if self.bare:
                 return join(outputs, b", ")
-            tokens, keys = [inputs, outputs], ["input", "output"]
+            tokens, labels = [inputs, outputs], _labels(["input", "output"])
         else:
-            tokens = _column_tokens(columns)
             first = batch.part.first_field if batch.part is not None else 0
-            keys = [field_name(self.layout, first + column) for column in range(columns.width)]
-        labels = [_encoded(("{" if i == 0 else ", ") + json_string(key) + ": ") for i, key in enumerate(keys)]
+            labels = _labels([field_name(self.layout, first + column) for column in range(columns.width)])
+            numbers = _number_objects(columns, labels, separator)
+            if numbers is not None:
+                return numbers if self.lines else numbers[: -len(separator)]
+            tokens = _column_tokens(columns)
         if columns.lengths is not None:  # rows that differ in their count of fields, one by one
             rows_text = [
                 join([piece for column in range(length) for piece in (labels[column], tokens[column][row])])
@@ -92,7 +94,7 @@ class JsonWriter(Writer):
             ]
             text = join([(row_text or b"{") + b"}" + separator for row_text in rows_text])
         else:
-            step = 2 * len(keys) + 1
+            step = 2 * len(labels) + 1
             pieces = [b""] * (rows * step)
             for i, (label, column_tokens) in enumerate(zip(labels, tokens)):
                 pieces[2 * i :: step] = [label] * rows
@@ -104,6 +106,32 @@ class JsonWriter(Writer):
     def finish(self) -> None:
         if not self.lines:
             self.write_text("\n]\n" if self.count and not self.bare else "]\n")
+
+
+#: Bytes that stand in for the delimiters of a line of JSON numbers, each for the key after it
+_KEY_MARKERS = bytes(byte for byte in range(32) if byte != ord("\n"))
+
+
+def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> bytes | None:
+    """Rows whose every field as written is a JSON number, as objects in bulk: the text of the rows with each
+    delimiter replaced by the key after it, and each line feed by the end of one object and the first key
+    of the next. None for other rows (and for rows of more fields than there are markers)."""
+    import numpy as np
+
+    width = len(labels)
+    if columns.tokens is not None or width - 1 > len(_KEY_MARKERS):
+        return None
+    text = columns.out_joined(b",")
+    if text is None or not json_number_rows(text, columns.rows * width):
+        return None
+    marked = np.frombuffer(text, dtype=np.uint8).copy()
+    delimiters = np.flatnonzero(marked == ord(","))
+    for column in range(1, width):  # each row has its width - 1 delimiters
+        marked[delimiters[column - 1 :: width - 1]] = _KEY_MARKERS[column - 1]
+    objects = marked.tobytes()
+    for column in range(1, width):
+        objects = objects.replace(_KEY_MARKERS[column - 1 : column], labels[column])
+    return labels[0] + objects.replace(b"\n", b"}" + separator + labels[0])[: -len(labels[0])]
 
 
 def _as_numbers(columns: Columns) -> bool:
@@ -184,6 +212,10 @@ def _column_tokens(columns: Columns) -> list[list[bytes]]:
     return tokens
 
 
-def _encoded(text: str) -> bytes:
-    """``text`` as UTF-8; a lone surrogate (a JSON key's) as the escape it was read from."""
-    return text.encode("utf-8", "backslashreplace")
+def _labels(keys: list[str]) -> list[bytes]:
+    """What comes before each member's value in an object: the key, and the brace or comma before it; a
+    lone surrogate (a JSON key's) as the escape it was read from."""
+    return [
+        (("{" if i == 0 else ", ") + json_string(key) + ": ").encode("utf-8", "backslashreplace")
+        for i, key in enumerate(keys)
+    ]
