@@ -67,6 +67,26 @@ def unquote_bytes(raw: bytes) -> bytes:
     return raw
 
 
+def unquote_fields(fields: list[bytes]) -> list[bytes]:
+    """:func:`unquote_bytes` of every field; the quoted ones are found in bulk, so that the cost grows with
+    their count.
+
+    >>> unquote_fields([b"1", b'"2"', b"", b'"a ""b"" c"', b'x"'])
+    [b'1', b'2', b'', b'a "b" c', b'x"']
+    """
+    import numpy as np
+
+    text = join([b"", *fields], NEVER_IN_UTF8)  # each field after a byte that no field holds
+    if b'"' not in text:
+        return fields
+    bytes_ = np.frombuffer(text + NEVER_IN_UTF8, dtype=np.uint8)
+    starts = np.flatnonzero(bytes_ == NEVER_IN_UTF8[0])[:-1] + 1
+    unquoted = fields.copy()
+    for index in np.flatnonzero(bytes_[starts] == ord('"')).tolist():
+        unquoted[index] = unquote_bytes(fields[index])
+    return unquoted
+
+
 #: Pieces joined at a time by :func:`join`
 _JOIN_GROUP = 4096
 
@@ -170,13 +190,18 @@ class Block:
             self.delimiter,
             text=text.tobytes(),
             quoted=True,
-            minimal_quotes=self._minimal_quotes(),
+            odd_quotes=self._odd_quotes(),
         )
 
-    def _minimal_quotes(self) -> bool:
-        """Whether every quoted field is quoted as the csv module quotes one with the block's delimiter: a
-        quote, text without quotes that holds the delimiter or a line feed, and a quote. Quotes pair up
-        in a block, so each first of a pair must start its field and each second end it."""
+    def _odd_quotes(self) -> frozenset[int]:
+        """The columns with a field quoted otherwise than the csv module quotes one with the block's
+        delimiter (a quote, text without quotes that holds the delimiter or a line feed, and a quote).
+        Quotes pair up in a block, so each first of a pair must start its field and each second end it.
+
+        >>> block = Block(b'"a,b",1,"c"\\n"d""e",2,"f,g"\\n', 3, b",", 1, quoted=True)
+        >>> sorted(block._odd_quotes())
+        [0, 2]
+        """
         import numpy as np
 
         found = self._separators
@@ -185,12 +210,18 @@ class Block:
         # the text ends with a line feed, which is then before a quote that starts it
         before, after = text[opening - 1], text[closing + 1]
         delimiter = self.delimiter[0]
-        if not (
-            ((before == delimiter) | (before == 10)).all() and ((after == delimiter) | (after == 10)).all()
-        ):
-            return False
         held = np.searchsorted(found.quoted_places, closing) - np.searchsorted(found.quoted_places, opening)
-        return bool((held > 0).all())
+        odd = ~(
+            ((before == delimiter) | (before == 10)) & ((after == delimiter) | (after == 10)) & (held > 0)
+        )
+        if not odd.any():
+            return frozenset()
+        # a quote's column: the delimiters outside quotes between its record's start and it
+        delimiters = np.cumsum(found.kinds == delimiter)
+        since_record = delimiters - np.maximum.accumulate(np.where(found.kinds == 10, delimiters, 0))
+        before_quote = np.searchsorted(found.places, opening[odd])
+        columns = np.where(before_quote > 0, since_record[before_quote - 1], 0)
+        return frozenset(columns.tolist())
 
     @cached_property
     def _separators(self) -> Separators:
@@ -284,12 +315,13 @@ class Delimited:
         text: bytes | None = None,
         pieces: list[bytes] | None = None,
         quoted: bool = False,
-        minimal_quotes: bool = False,
+        odd_quotes: frozenset[int] | None = None,
     ) -> None:
         self.width = width
         self.delimiter = delimiter
         self.quoted = quoted
-        self.minimal_quotes = minimal_quotes  # every quoted field quoted only as the csv module quotes
+        # the columns with a field quoted otherwise than the csv module quotes one; None: not known
+        self.odd_quotes = odd_quotes
         if text is not None:
             self.text = text
         if pieces is not None:
@@ -345,12 +377,13 @@ class Delimited:
     def replaced(self, columns: Mapping[int, list[bytes]]) -> Delimited:
         """These lines with the fields of some inner columns replaced."""
         pieces = self.pieces.copy()
+        odd_quotes = self.odd_quotes
         for column, fields in columns.items():
             assert self.inner(self.width, column)
             pieces[column :: self.width - 1] = fields
-        return Delimited(
-            self.width, self.delimiter, pieces=pieces, quoted=self.quoted, minimal_quotes=self.minimal_quotes
-        )
+            if odd_quotes and column in odd_quotes and b'"' not in join(fields):
+                odd_quotes = odd_quotes - {column}
+        return Delimited(self.width, self.delimiter, pieces=pieces, quoted=self.quoted, odd_quotes=odd_quotes)
 
     def joined(self, delimiter: bytes) -> bytes:
         """The lines, their fields joined by ``delimiter``."""

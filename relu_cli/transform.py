@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .choices import OnError
-from .chunks import Batch, Block, Delimited, JsonField, Layout, Piece, join, unquote, unquote_bytes
+from .chunks import Batch, Block, Delimited, JsonField, Layout, Piece, join, unquote, unquote_fields
 from .errors import InputError, UsageError, quoted
 from .numbers import (
     BLANKS,
@@ -299,7 +299,7 @@ class Columns:
         """``fields`` (of this chunk) as values: each quoted one unquoted."""
         if not self.quoted:
             return fields
-        return [unquote_bytes(field) for field in fields]
+        return unquote_fields(fields)
 
     def by_row(self, fields: list[bytes]) -> list[list[bytes]]:
         """``fields`` (of this chunk, ``width`` to a row) split into rows, each with its own fields only.
@@ -516,7 +516,7 @@ class Processor:
         as_read = cells  # the cells, quotes and all: a missing one is written back as it was read
         if has_quotes and b'"' in joined:  # the values of quoted cells
             as_read = cells if cells is not None else _fields(fields)
-            cells = [unquote_bytes(cell) for cell in as_read]
+            cells = unquote_fields(as_read)
             joined = join([*cells, b""], b"\n")
         if from_records and cells is not None and joined.count(b"\n") != len(cells):
             # a line break can only be in a quoted field, which is then no number: it stays bad as a NUL
@@ -698,7 +698,7 @@ class Processor:
         tally = self.tally if tally is None else tally
         raw = piece.cells.split(b"\n")[:-1]
         has_quotes = b'"' in piece.cells  # the last piece of a record with a quote in it
-        values = [unquote_bytes(field) for field in raw] if has_quotes else raw
+        values = unquote_fields(raw) if has_quotes else raw
         parsed = parse_cells(join([*values, b""], b"\n") if has_quotes else piece.cells, self.nulls)
         if self.layout.value_list and not has_quotes and not parsed.missing.size and not parsed.bad.size:
             computed = self.function(parsed.values)  # values written as lines of text, as a block's

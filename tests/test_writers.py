@@ -264,6 +264,17 @@ def test_json_of_number_rows_of_any_width_names_every_field(width: int) -> None:
     assert render(data, OutputFormat.ndjson, columns=middle) == "".join(o + "\n" for o in expected)
 
 
+@pytest.mark.parametrize("fmt", [OutputFormat.csv, OutputFormat.tsv])
+def test_csv_of_a_transformed_column_writes_needlessly_quoted_missing_cells_as_their_values(
+    fmt: OutputFormat,
+) -> None:
+    data = b'id,x,y\n1,"2",3\n2," ",4\n3,"",5\n4,-1,"six, 6"\n'
+    expected = 'id,x,y\n1,2.0,3\n2, ,4\n3,,5\n4,0.0,"six, 6"\n'
+    assert render(data, fmt, columns="x") == (
+        expected if fmt is OutputFormat.csv else expected.replace(",", "\t").replace('"six\t 6"', "six, 6")
+    )
+
+
 def test_json_of_no_records_is_an_empty_array() -> None:
     layout = Layout("in.csv", ",", ["x"], ["x"], value_list=False)
     assert write(layout, [], OutputFormat.json) == "[]\n"

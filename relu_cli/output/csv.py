@@ -70,9 +70,12 @@ class CsvWriter(Writer):
             pieces[1::2] = columns.out_lines().splitlines(keepends=True)
             return join(pieces)
         redo: list[int] = []  # the columns whose fields are not all written as they were read
-        if not plain and not self.layout.value_list and not self._records_as_read(columns):
-            as_read = [self._as_read(columns.out_column(column)) for column in range(columns.width)]
-            redo = [column for column, same in enumerate(as_read) if not same]
+        if not plain and not self.layout.value_list:
+            redo = [
+                column
+                for column in self._closer_look(columns)
+                if not self._as_read(columns.out_column(column))
+            ]
         joined = columns.out_joined(self.delimiter) if not redo and not self.layout.value_list else None
         if joined is not None:
             return joined
@@ -101,14 +104,16 @@ class CsvWriter(Writer):
         lines = b"".join((NEVER_IN_UTF8, join(cells, NEVER_IN_UTF8), NEVER_IN_UTF8))
         return (b'"' not in lines and self.delimiter not in lines) or self._written_as_read(lines)
 
-    def _records_as_read(self, columns: Columns) -> bool:
-        """Whether every field of delimited records is written as it was read, known for all of them at
-        once: the reader found each quoted field quoted only as the csv module quotes one (see
-        :meth:`~relu_cli.chunks.Block.delimited`), a transformed field holds no quote, and with the
-        delimiter the one read, no field without quotes holds it, nor a line feed. False may also mean
-        that it takes a closer look (:meth:`_written_as_read`)."""
+    def _closer_look(self, columns: Columns) -> list[int]:
+        """The columns whose fields may not be written as they were read, and so take a closer look
+        (:meth:`_written_as_read`). Of delimited records with the delimiter read, those where the reader
+        found a field quoted otherwise than the csv module quotes one (see
+        :meth:`~relu_cli.chunks.Block.delimited`) and that no transformation replaced: a field without
+        quotes there holds neither the delimiter nor a line feed. Otherwise, all."""
         lines = columns.out_delimited()
-        return lines is not None and lines.minimal_quotes and lines.delimiter == self.delimiter
+        if lines is not None and lines.odd_quotes is not None and lines.delimiter == self.delimiter:
+            return sorted(lines.odd_quotes)
+        return list(range(columns.width))
 
     def _written_as_read(self, fields: bytes) -> bool:
         """Whether every field of ``fields`` (each between two :data:`NEVER_IN_UTF8` bytes) is already as
