@@ -243,9 +243,14 @@ def wide_file(data_dir: Path, n: int, per_line: int) -> Path:
     return generate(data_dir / f"wide-{n}-by{per_line}-seed{SEED}.txt", what, pieces)
 
 
+#: What a file's odd cells are called, by the text that replaces a cell ("{}" the cell's own)
+ODD_CELLS = {"": "empty", "nan": "nan", '"{}"': "quoted"}
+
+
 def csv_file(data_dir: Path, rows: int, odd: str = "", fraction: float = 0.0) -> Path:
     """CSV with header ``id,x,y``: integer id, two standard normals; ``fraction`` of the x
-    cells, chosen at random, replaced by ``odd`` (``""`` for empty cells, ``"nan"``)."""
+    cells, chosen at random, replaced by ``odd`` (``""`` for empty cells, ``"nan"``, or
+    ``'"{}"'`` for the number in quotes)."""
 
     def pieces() -> Iterator[str]:
         yield "id,x,y\n"
@@ -254,13 +259,13 @@ def csv_file(data_dir: Path, rows: int, odd: str = "", fraction: float = 0.0) ->
             x_cells = [repr(x) for x in xs]
             if mask is not None:
                 for index in np.flatnonzero(mask[start : start + len(xs)]).tolist():
-                    x_cells[index] = odd
+                    x_cells[index] = odd.format(x_cells[index])
             yield "".join(f"{i},{x},{y!r}\n" for i, (x, y) in enumerate(zip(x_cells, ys), start))
 
     if not fraction:
         return generate(data_dir / f"rows-{rows}-seed{SEED}.csv", f"{rows:,} CSV rows", pieces)
-    name = f"rows-{rows}-{odd or 'empty'}{fraction:g}-seed{SEED}.csv"
-    what = f"{rows:,} CSV rows, {fraction:.1%} of x {odd or 'empty'}"
+    name = f"rows-{rows}-{ODD_CELLS[odd]}{fraction:g}-seed{SEED}.csv"
+    what = f"{rows:,} CSV rows, {fraction:.1%} of x {ODD_CELLS[odd]}"
     return generate(data_dir / name, what, pieces)
 
 
@@ -612,10 +617,12 @@ def build_cases(tools: Tools, args: argparse.Namespace) -> list[Case]:
         if needs("odd-cells"):
             add(
                 "odd-cells",
-                f"odd cells, csv, {rows:,} rows: 0.2% of x empty, 0.1% nan (reference: clean twin)",
+                f"odd cells, csv, {rows:,} rows: 0.2% of x empty, 0.1% nan, 0.1% quoted"
+                " (reference: clean twin)",
                 relu_x(stdin=table, note="clean"),
                 relu_x(stdin=csv_file(data, rows, "", 0.002), target=1.5, note="0.2% of x empty"),
                 relu_x(stdin=csv_file(data, rows, "nan", 0.001), target=1.5, note="0.1% of x nan"),
+                relu_x(stdin=csv_file(data, rows, '"{}"', 0.001), target=1.5, note="0.1% of x quoted"),
             )
     if needs("quoted"):
         add(
