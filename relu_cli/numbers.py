@@ -162,24 +162,27 @@ def loads_json_numbers(cells: list[bytes]) -> bool:
 _NUMBER_BYTES = b"0123456789.eE+-,\n"
 
 
-def json_number_rows(lines: bytes, count: int) -> bool:
+def json_number_rows(lines: bytes, count: int, *, nulls: int = 0) -> bool:
     """Whether ``lines`` of comma-separated cells are ``count`` cells, each a JSON number exactly as JSON
-    writes one: made of number bytes only, they can be nothing else when they parse as one JSON array.
+    writes one, or ``null`` in ``nulls`` of them: made of those bytes only, they can be nothing else
+    when they parse as one JSON array.
 
     >>> json_number_rows(b"1,-2.5e3\\n3,4\\n", 4), json_number_rows(b"1,\\n3,4\\n", 4)
     (True, False)
     >>> json_number_rows(b"1,.5\\n", 2), json_number_rows(b"1,nan\\n", 2), json_number_rows(b"1,2\\n", 3)
     (False, False, False)
+    >>> json_number_rows(b"1,null\\n", 2, nulls=1), json_number_rows(b"null,null\\n", 2, nulls=1)
+    (True, False)
     """
     import orjson
 
-    if lines.translate(None, _NUMBER_BYTES) or not lines.endswith(b"\n"):
+    if lines.translate(None, _NUMBER_BYTES + (b"nul" if nulls else b"")) or not lines.endswith(b"\n"):
         return False
     try:
         loaded = orjson.loads(b"".join((b"[", lines[:-1].replace(b"\n", b","), b"]")))
     except orjson.JSONDecodeError:
         return False
-    return len(loaded) == count
+    return len(loaded) == count and (not nulls or loaded.count(None) == nulls)
 
 
 def _loads_around(document: bytearray, odd: list[int]) -> list[float | int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 from collections.abc import Callable
 
@@ -234,24 +235,63 @@ def objects_of(
     return ["{" + ", ".join(f'"{n}": {token(n, f)}' for n, f in zip(names, row)) + "}" for row in rows]
 
 
+# Fields of a column passed through to JSON, numbers or not: each a string unless JSON spells numbers so
+PASSED_THROUGH = [
+    "",
+    "01",
+    "1.",
+    "+3",
+    ".5",
+    "-",
+    "--1",
+    "1-2",
+    "1.2.3",
+    "1e5e5",
+    "1e",
+    "1e400",
+    "1e-05",
+    "-0",
+]
+PASSED_THROUGH += ["9" * 30, "null", "nul", "nan", "inf"]
+
+
+def relu_token(field: str) -> str:
+    """The reference for a transformed field in JSON: its result, ``null`` for NaN, ±inf and no value."""
+    value = float(field) if field.strip() and field != "NA" else math.nan
+    result = math.nan if math.isnan(value) else max(0.0, value)
+    return repr(result) if math.isfinite(result) else "null"
+
+
 @pytest.mark.parametrize("fmt", [OutputFormat.ndjson, OutputFormat.json])
-@pytest.mark.parametrize(
-    "odd",
-    ["", "01", "1.", "+3", ".5", "-", "--1", "1-2", "1.2.3", "1e5e5", "1e", "1e400", "1e-05", "-0", "9" * 30],
-)
+@pytest.mark.parametrize("odd", PASSED_THROUGH)
+@pytest.mark.parametrize("x_cells", [{}, {20: "nan", 40: "", 60: "inf", 80: "-inf", 100: "NA", 120: "1e400"}])
 def test_json_of_number_rows_passes_through_each_field_as_a_number_only_if_it_is_one(
-    fmt: OutputFormat, odd: str
+    fmt: OutputFormat, odd: str, x_cells: dict[int, str]
 ) -> None:
     rows = [[str(i), f"{i - 5}.25", f"{i * 1.5e-7!r}"] for i in range(200)]
     rows[137][2] = odd  # one field among 600 plain ones
+    for row, cell in x_cells.items():  # and no number in some of the transformed column's cells
+        rows[row][1] = cell
     data = ("id,x,y\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
-    objects = objects_of(rows, ["id", "x", "y"], {"x": lambda field: repr(max(0.0, float(field)))})
+    objects = objects_of(rows, ["id", "x", "y"], {"x": relu_token})
     expected = (
         "".join(o + "\n" for o in objects)
         if fmt is OutputFormat.ndjson
         else "[\n" + ",\n".join(objects) + "\n]\n"
     )
     assert render(data, fmt, columns="x") == expected
+
+
+def test_json_of_number_rows_with_cells_of_no_number_to_transform_is_made_from_the_rows_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from relu_cli.output import json as json_output
+
+    monkeypatch.setattr(json_output, "_column_tokens", lambda columns: pytest.fail("made column by column"))
+    rows = [[str(i), ["nan", "", "-inf", "inf", "NA", f"{i - 50}.5"][i % 6], str(i * 2)] for i in range(100)]
+    data = ("id,x,y\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
+    expected = objects_of(rows, ["id", "x", "y"], {"x": relu_token})
+    assert render(data, OutputFormat.ndjson, columns="x") == "".join(o + "\n" for o in expected)
 
 
 @pytest.mark.parametrize("width", [2, 31, 32, 40])

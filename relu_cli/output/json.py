@@ -113,16 +113,29 @@ _KEY_MARKERS = bytes(byte for byte in range(32) if byte != ord("\n"))
 
 
 def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> bytes | None:
-    """Rows whose every field as written is a JSON number, as objects in bulk: the text of the rows with each
-    delimiter replaced by the key after it, and each line feed by the end of one object and the first key
-    of the next. None for other rows (and for rows of more fields than there are markers)."""
+    """Rows whose every field as written is a JSON number, once a transformed column's NaN, ±inf and
+    missing cells are ``null``, as objects in bulk: the text of the rows with each delimiter replaced by
+    the key after it, and each line feed by the end of one object and the first key of the next. None
+    for other rows (and for rows of more fields than there are markers)."""
     import numpy as np
 
-    width = len(labels)
-    if columns.tokens is not None or width - 1 > len(_KEY_MARKERS):
+    width, lines = len(labels), columns.out_delimited()
+    if columns.tokens is not None or lines is None or width - 1 > len(_KEY_MARKERS):
         return None
-    text = columns.out_joined(b",")
-    if text is None or not json_number_rows(text, columns.rows * width):
+    order, _, computed = stacked(columns.results)
+    nulls = [(column, np.flatnonzero(~np.isfinite(computed[k]))) for k, column in enumerate(order)]
+    nulls = [(column, rows) for column, rows in nulls if rows.size]
+    if not nulls:
+        text = lines.joined(b",")
+    elif all(lines.inner(width, column) for column, _ in nulls) and not lines.quoted:
+        pieces = lines.pieces.copy()  # a row's inner fields are its width - 1 pieces
+        for column, rows in nulls:
+            for row in rows.tolist():
+                pieces[row * (width - 1) + column] = b"null"
+        text = join(pieces, b",")
+    else:
+        return None
+    if not json_number_rows(text, columns.rows * width, nulls=sum(rows.size for _, rows in nulls)):
         return None
     marked = np.frombuffer(text, dtype=np.uint8).copy()
     delimiters = np.flatnonzero(marked == ord(","))
