@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:  # numpy is imported where it is used: the command line asks parse_number before it
     import numpy as np
@@ -155,40 +155,56 @@ def loads_json_numbers(cells: list[bytes]) -> bool:
     """
     from .chunks import join
 
-    return json_number_rows(join([*cells, b""], b"\n"), len(cells))
+    return json_number_rows(join([*cells, b""], b"\n"), len(cells)) == []
 
 
 #: The bytes of JSON numbers, and the comma and line feed between them
 _NUMBER_BYTES = b"0123456789.eE+-,\n"
 
+#: Cells as orjson reads them to tell numbers from the rest: line feeds become commas, and JSON's blanks
+#: and the first bytes of strings, arrays, objects, true and false a byte that starts no JSON value
+_AS_CELLS = bytes.maketrans(b'\n \t"[{tf', b",xxxxxxx")
 
-def json_number_rows(lines: bytes, count: int, *, nulls: int = 0) -> bool:
-    """Whether ``lines`` of comma-separated cells are ``count`` cells, each a JSON number exactly as JSON
-    writes one, or ``null`` in ``nulls`` of them: made of those bytes only, they can be nothing else
-    when they parse as one JSON array.
+
+def json_number_rows(
+    lines: bytes, count: int, *, nulls: int = 0, odd: int = 0
+) -> list[tuple[int, int]] | None:
+    """Where ``lines`` of comma-separated cells hold a cell that is not a JSON number exactly as JSON
+    writes one (nor ``null``): the start and end of each, at most ``odd`` of them; None when there are
+    more, or not ``count`` cells, or ``null`` in other than ``nulls`` of them. orjson's parse finds them,
+    each at the cost of parsing once more the cells before it since the one before.
 
     >>> json_number_rows(b"1,-2.5e3\\n3,4\\n", 4), json_number_rows(b"1,\\n3,4\\n", 4)
-    (True, False)
-    >>> json_number_rows(b"1,.5\\n", 2), json_number_rows(b"1,nan\\n", 2), json_number_rows(b"1,2\\n", 3)
-    (False, False, False)
+    ([], None)
+    >>> json_number_rows(b"1,\\n3,.5\\n", 4, odd=2), json_number_rows(b"1,nan\\n", 2, odd=1)
+    ([(2, 2), (5, 7)], [(2, 5)])
+    >>> json_number_rows(b" 1,true\\n", 2, odd=2), json_number_rows(b"1,2\\n", 3, odd=1)
+    ([(0, 2), (3, 7)], None)
     >>> json_number_rows(b"1,null\\n", 2, nulls=1), json_number_rows(b"null,null\\n", 2, nulls=1)
-    (True, False)
+    ([], None)
     """
-    import orjson
+    allowed = _NUMBER_BYTES + (b"nul" if nulls else b"")
+    if not lines.endswith(b"\n") or len(lines.translate(None, allowed)) > 8 * odd:
+        return None  # more bytes of other than numbers than odd cells would hold, in all likelihood
+    spans: list[tuple[int, int]] = []
+    document = bytearray(b"".join((b"[", lines[:-1].translate(_AS_CELLS), b"]")))
+    loaded = _loads_around(document, [], spans=spans, most=odd)
+    if loaded is None or len(loaded) != count or cast(list[object], loaded).count(None) != nulls:
+        return None
+    return [(start - 1, end - 1) for start, end in spans]  # in ``lines``, without the '['
 
-    if lines.translate(None, _NUMBER_BYTES + (b"nul" if nulls else b"")) or not lines.endswith(b"\n"):
-        return False
-    try:
-        loaded = orjson.loads(b"".join((b"[", lines[:-1].replace(b"\n", b","), b"]")))
-    except orjson.JSONDecodeError:
-        return False
-    return len(loaded) == count and (not nulls or loaded.count(None) == nulls)
 
-
-def _loads_around(document: bytearray, odd: list[int]) -> list[float | int]:
-    """The numbers of ``document``, a JSON array of cells made of number bytes only, none empty; a cell
-    that is not a JSON number after all (``.5``, ``01``, ``1e400``) reads as 0 and its index is added to
-    ``odd``. Each piece between such cells is parsed once more at most, so the cost stays linear."""
+def _loads_around(
+    document: bytearray,
+    odd: list[int],
+    *,
+    spans: list[tuple[int, int]] | None = None,
+    most: int | None = None,
+) -> list[float | int] | None:
+    """The numbers of ``document``, a JSON array of cells none of which holds a comma; a cell that is not a
+    JSON number (``.5``, ``01``, ``1e400``, an empty one) reads as 0 and its index is added to ``odd``,
+    and its place in ``document`` to ``spans``; with more than ``most`` of them, None. Each piece between
+    such cells is parsed once more at most, so the cost stays linear."""
     import orjson
 
     view = memoryview(document)
@@ -209,6 +225,10 @@ def _loads_around(document: bytearray, odd: list[int]) -> list[float | int]:
         odd.append(len(loaded))
         loaded.append(_STAND_IN)
         after = document.find(b",", at)
+        if spans is not None:
+            spans.append((max(before, start) + 1, after if after >= 0 else len(document) - 1))
+        if most is not None and len(odd) > most:
+            return None
         if after < 0:
             return loaded
         document[after] = ord("[")
@@ -285,6 +305,7 @@ def _parse_odd(cells: bytes) -> tuple[list[float | int], dict[int, tuple[int, in
     document = bytearray(b"".join((b"[", b"".join(pieces).replace(b"\n", b","), b"]")))
     found: list[int] = []
     loaded = _loads_around(document, found)
+    assert loaded is not None  # no most
     stand_ins = np.flatnonzero(_as_array(loaded) == _STAND_IN)
     if len(stand_ins) == len(spans) + len(found):
         indexes = np.setdiff1d(stand_ins, found, assume_unique=True).tolist()

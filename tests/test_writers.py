@@ -230,7 +230,9 @@ def objects_of(
     def token(name: str, field: str) -> str:
         if name in transformed:
             return transformed[name](field)
-        return field if JSON_NUMBER.fullmatch(field) else json.dumps(field)
+        if field.startswith('"'):  # quoted as CSV quotes
+            field = field[1:-1].replace('""', '"')
+        return field if JSON_NUMBER.fullmatch(field) else json.dumps(field, ensure_ascii=False)
 
     return ["{" + ", ".join(f'"{n}": {token(n, f)}' for n, f in zip(names, row)) + "}" for row in rows]
 
@@ -252,7 +254,20 @@ PASSED_THROUGH = [
     "1e-05",
     "-0",
 ]
-PASSED_THROUGH += ["9" * 30, "null", "nul", "nan", "inf"]
+PASSED_THROUGH += [
+    "9" * 30,
+    "null",
+    "nul",
+    "nan",
+    "inf",
+    "true",
+    " 1",
+    "[1]",
+    "{}",
+    "naïve",
+    '"7"',
+    '"a, ""b"""',
+]
 
 
 def relu_token(field: str) -> str:
@@ -282,13 +297,15 @@ def test_json_of_number_rows_passes_through_each_field_as_a_number_only_if_it_is
     assert render(data, fmt, columns="x") == expected
 
 
-def test_json_of_number_rows_with_cells_of_no_number_to_transform_is_made_from_the_rows_text(
+def test_json_of_number_rows_with_a_few_cells_of_no_number_is_made_from_the_rows_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from relu_cli.output import json as json_output
 
     monkeypatch.setattr(json_output, "_column_tokens", lambda columns: pytest.fail("made column by column"))
-    rows = [[str(i), ["nan", "", "-inf", "inf", "NA", f"{i - 50}.5"][i % 6], str(i * 2)] for i in range(100)]
+    rows = [[str(i), ["nan", "", "-inf", "inf", "NA", f"{i - 50}.5"][i % 6], str(i * 2)] for i in range(200)]
+    for i, cell in zip(range(3, 200, 25), ["", "n/a", "01", "1e400", " 5", "true", "é", "-"]):
+        rows[i][2] = cell  # a few fields passed through that are no JSON numbers
     data = ("id,x,y\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
     expected = objects_of(rows, ["id", "x", "y"], {"x": relu_token})
     assert render(data, OutputFormat.ndjson, columns="x") == "".join(o + "\n" for o in expected)

@@ -113,10 +113,11 @@ _KEY_MARKERS = bytes(byte for byte in range(32) if byte != ord("\n"))
 
 
 def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> bytes | None:
-    """Rows whose every field as written is a JSON number, once a transformed column's NaN, ±inf and
-    missing cells are ``null``, as objects in bulk: the text of the rows with each delimiter replaced by
-    the key after it, and each line feed by the end of one object and the first key of the next. None
-    for other rows (and for rows of more fields than there are markers)."""
+    """Rows of JSON numbers as objects, in bulk: a transformed column's NaN, ±inf and missing cells become
+    ``null``, and a few fields passed through that are no JSON numbers their tokens; then each delimiter of
+    the rows' text is replaced by the key after it, and each line feed by the end of one object and the
+    first key of the next. None for other rows (more such fields, and rows of more fields than there are
+    markers)."""
     import numpy as np
 
     width, lines = len(labels), columns.out_delimited()
@@ -135,8 +136,16 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
         text = join(pieces, b",")
     else:
         return None
-    if not json_number_rows(text, columns.rows * width, nulls=sum(rows.size for _, rows in nulls)):
+    count, odd = columns.rows * width, columns.rows // 256 + 16
+    spans = json_number_rows(text, count, nulls=sum(rows.size for _, rows in nulls), odd=odd)
+    if spans is None or (spans and lines.quoted):  # (a quoted field's value is not its text)
         return None
+    if spans:  # fields passed through that are no JSON numbers, each as a number or string token
+        pieces, done = [], 0
+        for start, end in spans:
+            pieces += [text[done:start], json_passthrough_tokens([text[start:end]])[0]]
+            done = end
+        text = join([*pieces, text[done:]])
     marked = np.frombuffer(text, dtype=np.uint8).copy()
     delimiters = np.flatnonzero(marked == ord(","))
     for column in range(1, width):  # each row has its width - 1 delimiters
