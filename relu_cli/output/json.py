@@ -136,9 +136,9 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
         text = join(pieces, b",")
     else:
         return None
-    count, odd = columns.rows * width, columns.rows // 256 + 16
-    spans = json_number_rows(text, count, nulls=sum(rows.size for _, rows in nulls), odd=odd)
-    if spans is None or (spans and lines.quoted):  # (a quoted field's value is not its text)
+    odd = 0 if lines.quoted else columns.rows // 256 + 16  # (a quoted field's value is not its text)
+    spans = json_number_rows(text, columns.rows * width, nulls=sum(rows.size for _, rows in nulls), odd=odd)
+    if spans is None:
         return None
     if spans:  # fields passed through that are no JSON numbers, each as a number or string token
         pieces, done = [], 0
