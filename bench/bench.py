@@ -424,9 +424,13 @@ def process_tree(root: int) -> list[int]:
     """``root`` and its living descendants, from every thread's ``children`` list in ``/proc``."""
     pids, index = [root], 0
     while index < len(pids):
-        for children in Path(f"/proc/{pids[index]}/task").glob("*/children"):
+        try:
+            threads = os.listdir(f"/proc/{pids[index]}/task")
+        except OSError:  # the process has gone
+            threads = []
+        for thread in threads:
             with contextlib.suppress(OSError):  # the thread or the process has gone
-                pids += map(int, children.read_text().split())
+                pids += map(int, Path(f"/proc/{pids[index]}/task/{thread}/children").read_text().split())
         index += 1
     return pids
 
