@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy is imported where it is used: the command line asks parse_number before it
     import numpy as np
@@ -186,10 +186,12 @@ def json_number_rows(
     allowed = _NUMBER_BYTES + (b"nul" if nulls else b"")
     if not lines.endswith(b"\n") or len(lines.translate(None, allowed)) > 8 * odd:
         return None  # more bytes of other than numbers than odd cells would hold, in all likelihood
+    if lines.count(b"null") != nulls:
+        return None  # a null not put there, or one that is no cell of its own
     spans: list[tuple[int, int]] = []
     document = bytearray(b"".join((b"[", lines[:-1].translate(_AS_CELLS), b"]")))
     loaded = _loads_around(document, [], spans=spans, most=odd)
-    if loaded is None or len(loaded) != count or cast(list[object], loaded).count(None) != nulls:
+    if loaded is None or len(loaded) != count:
         return None
     return [(start - 1, end - 1) for start, end in spans]  # in ``lines``, without the '['
 
