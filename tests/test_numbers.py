@@ -166,7 +166,7 @@ def test_odd_cells_deep_in_a_large_column_read_as_one_by_one() -> None:
 
 @pytest.mark.parametrize("json", [False, True])
 @pytest.mark.parametrize("width", [1, 2, 3])
-@pytest.mark.parametrize("odd_share", [0.0, 0.001, 0.5])  # no odd row, a few, more than are made in runs
+@pytest.mark.parametrize("odd_share", [0.0, 0.001, 0.5])  # no odd value, a few, half of all
 def test_rows_are_each_values_token_joined(odd_share: float, width: int, json: bool) -> None:
     rng = np.random.default_rng(7)
     rows = rng.standard_normal((3000, width))
