@@ -26,7 +26,8 @@ class ReluCliError(Exception):
         self.where = where
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        """The message after where it happened, one line whatever the data it names holds."""
+        return one_line(f"{self.where}: {self.message}" if self.where else self.message)
 
 
 class UsageError(ReluCliError):
@@ -74,6 +75,18 @@ def shortened(text: str, limit: int = SHOWN) -> str:
     ('[1, 2]', 'xxx… (1,000 characters)')
     """
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def one_line(text: str) -> str:
+    """``text`` with each character that is not printable (a line break, a tab, a NUL) written as Python
+    escapes it in a string, so that a message stays one line whatever the data it names holds.
+
+    >>> print(one_line("keys (a, b)"), one_line("keys (]\\n, a\\x00b)"))
+    keys (a, b) keys (]\\n, a\\x00b)
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def quoted(text: str, limit: int = SHOWN) -> str:

@@ -388,6 +388,10 @@ def test_lone_surrogates_in_names_tables_and_errors_are_written_as_escapes() -> 
         ('{"x": -1}\n{"x": "abc"}\n', "<stdin>:2:1: 'abc' is not a number"),
         ('[-1,\n {"x": 1}]', "<stdin>:2:1: '{\"x\": 1}' is not a number"),
         ('{"x": -1}\n{"y": 1}\n', "<stdin>:2: keys (y) differ from those of the first object (x)"),
+        (
+            '{"x": -1, "]\\n": 1, "a\\u0000b": 2}\n{"x": 1}\n',
+            "<stdin>:2: keys (x) differ from those of the first object (x, ]\\n, a\\x00b)",
+        ),
         ('[{"x": -1}, 2]', "<stdin>:1: expected an object like the first record, found 2"),
         (
             '[{"x": -1}, "' + "y" * 100 + '"]',
