@@ -12,6 +12,7 @@ import io
 import json
 import math
 import random
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from typer.testing import CliRunner
 
 from relu_cli import core
 from relu_cli.cli import app
-from relu_cli.numbers import JSON_NUMBER, parse_number
+from relu_cli.numbers import parse_number
 
 RELU_CLI = str(Path(sys.executable).parent / "relu-cli")
 FORMATS = ["text", "csv", "tsv", "json", "ndjson"]
@@ -37,7 +38,9 @@ FUNCTIONS: dict[str, tuple[list[str], Callable[[float], float]]] = {
 }
 # numbers in every spelling relu-cli reads, and missing cells; none needs quoting in CSV
 ODD = ["", " ", "nan", "NaN", "inf", "-inf", "+1", ".5", "-.5", "5.", "-0", "0", "1e-7", "1E5", " 3 ", "01"]
-LABELS = ["a", "b c", "1", "-2.5", "", "nan", "true", "é", "x y z"]
+LABELS = ["a", "b c", "1", "-2.5", "", "nan", "true", "é", "x y z", "1\u0663", "01", "t\\u"]
+# The grammar of a JSON number, written out here for the reference: ASCII digits only
+JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
 def cell(rng: random.Random) -> str:

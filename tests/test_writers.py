@@ -265,6 +265,8 @@ PASSED_THROUGH += [
     "[1]",
     "{}",
     "naïve",
+    "1\u0663",  # a digit of another script after an ASCII one: no JSON number
+    "\u0663",
     '"7"',
     '"a, ""b"""',
 ]
