@@ -26,6 +26,7 @@ NUMBER = re.compile(
 )
 #: A number as JSON writes it, in ASCII digits; a field that is one passes into JSON output as a number.
 JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
+JSON_NUMBER_BYTES = re.compile(JSON_NUMBER.pattern.encode())
 #: The blank characters around a value; a cell of only these is a missing value.
 BLANKS = " \t"
 _BLANK_BYTES = BLANKS.encode()

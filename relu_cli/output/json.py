@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, BinaryIO, cast
 
-from ..chunks import Layout, join
+import numpy as np
+
+from ..chunks import Layout, field_bounds, fields_text, join
 from ..input.json import json_string
 from ..numbers import format_rows, format_tokens, json_number_rows
 from ..transform import stacked
@@ -16,14 +18,42 @@ if TYPE_CHECKING:
 
 
 def json_passthrough_tokens(cells: list[bytes]) -> list[bytes]:
-    """Untouched fields as JSON: a number token when the field already is one, else a string; in bulk when
-    every cell is a JSON number already."""
-    from ..numbers import JSON_NUMBER, loads_json_numbers
+    r"""Untouched fields as JSON: a number token when the field already is one, else a string. In bulk: all
+    at once when every field is a JSON number; else every field made a string at once, and only those that
+    start as a number does (a ``-`` or a digit) looked at again, all at once when they all are one.
+
+    >>> json_passthrough_tokens([b"1", b"a", b"-2.5", b"", b"01", b'"b"'])
+    [b'1', b'"a"', b'-2.5', b'""', b'"01"', b'"\\"b\\""']
+    """
+    from ..numbers import JSON_NUMBER_BYTES, loads_json_numbers
 
     if loads_json_numbers(cells):
         return cells
-    texts = [cell.decode() for cell in cells]
-    return [(text if JSON_NUMBER.fullmatch(text) else json_string(text)).encode() for text in texts]
+    tokens = json_strings(cells)
+    bytes_, starts, _ = field_bounds(fields_text(cells))
+    numbers: list[int] = np.flatnonzero(_STARTS_A_NUMBER[bytes_[starts]]).tolist()
+    candidates = [cells[index] for index in numbers]
+    if not loads_json_numbers(candidates):
+        numbers = [index for index, cell in zip(numbers, candidates) if JSON_NUMBER_BYTES.fullmatch(cell)]
+    for index in numbers:
+        tokens[index] = cells[index]
+    return tokens
+
+
+def json_strings(cells: list[bytes]) -> list[bytes]:
+    r"""Fields of UTF-8 text as JSON strings, escaped as :func:`~relu_cli.input.json.json_string` escapes
+    them; in bulk when no field holds a control character (a line break, a tab), one by one otherwise.
+
+    >>> json_strings([b"a", b'b"\\c', b"", "\N{LATIN SMALL LETTER E WITH ACUTE}".encode()])
+    [b'"a"', b'"b\\"\\\\c"', b'""', b'"\xc3\xa9"']
+    >>> json_strings([b"a\tb", b"c"])
+    [b'"a\\tb"', b'"c"']
+    """
+    text = join(cells, b"\n")
+    if cells and len(text.translate(None, _CONTROL)) == len(text) - len(cells) + 1:
+        escaped = text.replace(b"\\", b"\\\\").replace(b'"', b'\\"').replace(b"\n", b'"\n"')
+        return (b'"' + escaped + b'"').split(b"\n")
+    return [json_string(cell.decode()).encode() for cell in cells]
 
 
 class JsonWriter(Writer):
@@ -67,8 +97,6 @@ class JsonWriter(Writer):
             return b""
         separator = b"\n" if self.lines else b",\n"
         if self.layout.value_list and not self.bare and _as_numbers(columns):
-            import numpy as np
-
             # a line of "input,output" tokens a row, made objects by replacing the comma and line feed
             result = columns.results[0]
             pairs = format_rows(np.stack([result.read, result.computed], axis=1), json=True)
@@ -108,6 +136,13 @@ class JsonWriter(Writer):
             self.write_text("\n]\n" if self.count and not self.bare else "]\n")
 
 
+#: The bytes that JSON escapes in a string besides the quote and the backslash
+_CONTROL = bytes(range(32))
+
+
+#: Whether a field that starts with a byte may be a JSON number
+_STARTS_A_NUMBER = np.isin(np.arange(256), list(b"-0123456789"))
+
 #: Bytes that stand in for the delimiters of a line of JSON numbers, each for the key after it
 _KEY_MARKERS = bytes(byte for byte in range(32) if byte != ord("\n"))
 
@@ -118,8 +153,6 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
     the rows' text is replaced by the key after it, and each line feed by the end of one object and the
     first key of the next. None for other rows (more such fields, and rows of more fields than there are
     markers)."""
-    import numpy as np
-
     width, lines = len(labels), columns.out_delimited()
     if columns.tokens is not None or lines is None or width - 1 > len(_KEY_MARKERS):
         return None
@@ -202,8 +235,6 @@ def _kept_as_read(columns: Columns, missing: list[int]) -> list[int]:
 def _column_tokens(columns: Columns) -> list[list[bytes]]:
     """Each column's JSON tokens: a transformed one's results (``null`` for NaN, ±inf and a missing cell),
     all made at once; another's fields as read (JSON input's as the values they were)."""
-    import numpy as np
-
     order, _, computed = stacked(columns.results)
     rows = computed.shape[1] if order else 0
     # a column of finite results without a missing cell is written as text writes it (its JSON tokens)
