@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import random
 import re
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -306,3 +307,43 @@ def test_a_chunk_of_only_blank_lines_writes_nothing(fmt: str) -> None:
         CliRunner().invoke(app, ["relu", "--format", fmt], data).stdout for data in ("0.0\n\n\n", "0.0\n")
     ]
     assert outputs[0] == outputs[1]
+
+
+JSON_FORMATS = ["json", "ndjson"]
+
+
+#: Characters that JSON, CSV or the number grammar treat apart
+SPECIAL = '"\\,\t\n\x00\x1f\x7f -+.eE0123456789\u0663\u2028'
+# Any character but a surrogate (a lone CR in quotes is kept and a CR-LF read as a line feed, so none of
+# them), and more often a special one
+TEXT = st.text(
+    st.one_of(st.sampled_from(SPECIAL), st.characters(blacklist_categories=["Cs"], blacklist_characters="\r"))
+)
+
+
+@settings(max_examples=int(os.environ.get("ANY_TEXT_EXAMPLES", "60")), deadline=None)
+@given(labels=st.lists(TEXT, min_size=1, max_size=300))
+@example(labels=["a\\b", '"q"', ",", "1\u0663", "-0", "1e5", "01", "", " 1", "\u00e9\\u", "\x7f\u2028"])
+@example(labels=[*SPECIAL, "a\\b", '"q"', "x\ty"])  # with control characters too
+@pytest.mark.parametrize("fmt", [*JSON_FORMATS, "csv", "tsv"])
+def test_any_text_passed_through_comes_out_as_the_same_value(fmt: str, labels: list[str]) -> None:
+    """A column of any text beside a transformed one, written as Python's csv module quotes it: JSON output
+    is valid JSON that holds each label as the same string (or, when the label is a JSON number, as that
+    number), and csv or tsv output reads back, with the csv module, as the same labels."""
+    import csv
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([["label", "x"], *([label, "-1"] for label in labels)])
+    result = CliRunner().invoke(app, ["relu", "-c", "x", "--format", fmt], buffer.getvalue())
+    assert (result.exit_code, result.stderr) == (0, "")
+    if fmt in JSON_FORMATS:
+        if fmt == "ndjson":
+            objects = [json.loads(line) for line in result.stdout.split("\n")[:-1]]
+        else:
+            objects = json.loads(result.stdout)
+        assert [obj["x"] for obj in objects] == [0.0] * len(labels)
+        expected = [json.loads(label) if JSON_NUMBER.fullmatch(label) else label for label in labels]
+        assert [obj["label"] for obj in objects] == expected
+    else:
+        rows = list(csv.reader(io.StringIO(result.stdout), delimiter="\t" if fmt == "tsv" else ","))
+        assert rows == [["label", "x"], *([label, "0.0"] for label in labels)]
