@@ -313,6 +313,62 @@ def test_json_of_number_rows_with_a_few_cells_of_no_number_is_made_from_the_rows
     assert render(data, OutputFormat.ndjson, columns="x") == "".join(o + "\n" for o in expected)
 
 
+# Columns of text that JSON writes as strings as they are: dates, words, null spellings, empty fields
+PLAIN_TEXT = ["2024-01-05", "item 7", "", "NA", "null", "nan", "true", "-", "1.", "é", "+3", "0x1F", " a "]
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.ndjson, OutputFormat.json])
+@pytest.mark.parametrize(
+    "names", [["label", "x", "y"], ["id", "label", "x", "y"], ["id", "x", "label"], ["a", "x", "b", "c"]]
+)
+def test_json_of_rows_with_columns_of_text_is_made_from_the_rows_text(
+    monkeypatch: pytest.MonkeyPatch, fmt: OutputFormat, names: list[str]
+) -> None:
+    """Columns of text first, inner or last, beside columns of numbers, and NaN, ±inf and missing cells in
+    the transformed column: each text field becomes a string, made without the path by columns."""
+    from relu_cli.output import json as json_output
+
+    monkeypatch.setattr(json_output, "_column_tokens", lambda columns: pytest.fail("made column by column"))
+    xs = ["nan", "", "-inf", "inf", "NA", "-2.5", "3", "1e-05"]
+
+    def field(name: str, i: int) -> str:
+        if name == "x":
+            return xs[i % len(xs)]
+        if name in ("id", "y"):
+            return str(i * (3 if name == "y" else 1) - 50)
+        return PLAIN_TEXT[(i + len(name)) % len(PLAIN_TEXT)]
+
+    rows = [[field(name, i) for name in names] for i in range(300)]
+    data = (",".join(names) + "\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
+    objects = objects_of(rows, names, {"x": relu_token})
+    expected = (
+        "".join(o + "\n" for o in objects)
+        if fmt is OutputFormat.ndjson
+        else "[\n" + ",\n".join(objects) + "\n]\n"
+    )
+    assert render(data, fmt, columns="x") == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "field"),
+    [
+        *((0, label) for label in ['a "b"', "a\\b", "unit\x1fseparator", "1", "-2.5", "1e400", "x, y"]),
+        *((2, odd) for odd in ["abc", "01", "NA", ""]),
+    ],
+)
+def test_json_of_text_and_numbers_with_one_field_unlike_its_column_equals_the_reference(
+    column: int, field: str
+) -> None:
+    """One field among 300 unlike the rest of its column: in the column of text, one that needs escaping,
+    is a number, or holds a comma (from TSV input); in a column of numbers passed through, one that is no
+    JSON number. The rows are made by columns instead, and come out the same as the reference."""
+    rows = [[PLAIN_TEXT[i % len(PLAIN_TEXT)], str(i - 150), str(i)] for i in range(300)]
+    rows[211][column] = field
+    data = ("label\tx\ty\n" + "".join("\t".join(row) + "\n" for row in rows)).encode()
+    objects = objects_of(rows, ["label", "x", "y"], {"x": relu_token})
+    assert render(data, OutputFormat.ndjson, columns="x") == "".join(o + "\n" for o in objects)
+
+
 @pytest.mark.parametrize("width", [2, 31, 32, 40])
 def test_json_of_number_rows_of_any_width_names_every_field(width: int) -> None:
     names = [f"c{i}" for i in range(width)]

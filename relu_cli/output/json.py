@@ -9,11 +9,12 @@ import numpy as np
 
 from ..chunks import Layout, field_bounds, fields_text, join
 from ..input.json import json_string
-from ..numbers import format_rows, format_tokens, json_number_rows
+from ..numbers import JSON_NUMBER_BYTES, format_rows, format_tokens, json_number_rows, loads_json_numbers
 from ..transform import stacked
 from . import Writer, field_name
 
 if TYPE_CHECKING:
+    from ..chunks import Delimited
     from ..transform import Columns, Processed
 
 
@@ -25,8 +26,6 @@ def json_passthrough_tokens(cells: list[bytes]) -> list[bytes]:
     >>> json_passthrough_tokens([b"1", b"a", b"-2.5", b"", b"01", b'"b"'])
     [b'1', b'"a"', b'-2.5', b'""', b'"01"', b'"\\"b\\""']
     """
-    from ..numbers import JSON_NUMBER_BYTES, loads_json_numbers
-
     if loads_json_numbers(cells):
         return cells
     tokens = json_strings(cells)
@@ -151,8 +150,9 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
     """Rows of JSON numbers as objects, in bulk: a transformed column's NaN, ±inf and missing cells become
     ``null``, and a few fields passed through that are no JSON numbers their tokens; then each delimiter of
     the rows' text is replaced by the key after it, and each line feed by the end of one object and the
-    first key of the next. None for other rows (more such fields, and rows of more fields than there are
-    markers)."""
+    first key of the next. A column of text that needs no escape (:func:`_plain_text_columns`) is written
+    as strings by quotes around its fields' delimiters. None for other rows (more fields of no number, and
+    rows of more fields than there are markers)."""
     width, lines = len(labels), columns.out_delimited()
     if columns.tokens is not None or lines is None or width - 1 > len(_KEY_MARKERS):
         return None
@@ -169,8 +169,17 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
         text = join(pieces, b",")
     else:
         return None
+    count, null_count = columns.rows * width, sum(rows.size for _, rows in nulls)
     odd = 0 if lines.quoted else columns.rows // 256 + 16  # (a quoted field's value is not its text)
-    spans = json_number_rows(text, columns.rows * width, nulls=sum(rows.size for _, rows in nulls), odd=odd)
+    spans = json_number_rows(text, count, nulls=null_count, odd=odd)
+    strings: list[int] = []
+    if spans is None and not lines.quoted:
+        # columns of text written as strings, if the other columns passed through hold numbers only (the
+        # transformed ones are numbers made here, and null)
+        strings = _plain_text_columns(lines, set(order))
+        others = [column for column in range(width) if column not in strings and column not in order]
+        if strings and all(loads_json_numbers(lines.column(column)) for column in others):
+            spans = []
     if spans is None:
         return None
     if spans:  # fields passed through that are no JSON numbers, each as a number or string token
@@ -184,9 +193,33 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
     for column in range(1, width):  # each row has its width - 1 delimiters
         marked[delimiters[column - 1 :: width - 1]] = _KEY_MARKERS[column - 1]
     objects = marked.tobytes()
+    quotes = [b'"' if column in strings else b"" for column in range(width)]  # around a string
     for column in range(1, width):
-        objects = objects.replace(_KEY_MARKERS[column - 1 : column], labels[column])
-    return labels[0] + objects.replace(b"\n", b"}" + separator + labels[0])[: -len(labels[0])]
+        key = quotes[column - 1] + labels[column] + quotes[column]
+        objects = objects.replace(_KEY_MARKERS[column - 1 : column], key)
+    first = labels[0] + quotes[0]
+    return first + objects.replace(b"\n", quotes[-1] + b"}" + separator + first)[: -len(first)]
+
+
+def _plain_text_columns(lines: Delimited, transformed: set[int]) -> list[int]:
+    """The columns of unquoted ``lines`` (which hold no quote) passed through whose fields are all text
+    that JSON writes as a string as it is (no backslash or control character in any; nor a comma, which
+    :func:`_number_objects` sets apart fields with) and none a JSON number."""
+    found = []
+    for column in range(lines.width):
+        if column in transformed:
+            continue
+        fields = lines.column(column)
+        if not fields or JSON_NUMBER_BYTES.fullmatch(fields[0]):
+            continue  # (a column of numbers, as most are, is not looked at further)
+        text = fields_text(fields)
+        if b"\\" in text or b"," in text or len(text.translate(None, _CONTROL)) != len(text):
+            continue
+        bytes_, starts, _ = field_bounds(text)
+        may_be_numbers = np.flatnonzero(_STARTS_A_NUMBER[bytes_[starts]]).tolist()
+        if not any(JSON_NUMBER_BYTES.fullmatch(fields[index]) for index in may_be_numbers):
+            found.append(column)
+    return found
 
 
 def _as_numbers(columns: Columns) -> bool:
