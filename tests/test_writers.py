@@ -637,3 +637,13 @@ def test_a_full_table_is_written_chunk_by_chunk_and_holds_no_rows() -> None:
     writer.finish()
     assert 0 < sizes[len(sizes) // 2] < sizes[-1]  # drawn while rows were still coming
     assert out.getvalue().decode().endswith("\n1999.0\nn · 4,000 rows\n")
+
+
+def test_json_strings_are_escaped_byte_for_byte_as_python_json_writes_them() -> None:
+    from relu_cli.output.json import json_strings
+
+    texts = [chr(code) for code in range(0x80)] + ['a\\b"c\nd', "", "é\u2028\U0001f600", "\x7f\x1f"]
+    texts += ["".join(texts)]
+    assert json_strings([text.encode() for text in texts]) == [
+        json.dumps(text, ensure_ascii=False).encode() for text in texts
+    ]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 
 import numpy as np
 
-from ..chunks import Layout, field_bounds, fields_text, join
+from ..chunks import NEVER_IN_UTF8, Layout, field_bounds, fields_text, join
 from ..input.json import json_string
 from ..numbers import JSON_NUMBER_BYTES, format_rows, format_tokens, json_number_rows, loads_json_numbers
 from ..transform import stacked
@@ -41,18 +41,19 @@ def json_passthrough_tokens(cells: list[bytes]) -> list[bytes]:
 
 def json_strings(cells: list[bytes]) -> list[bytes]:
     r"""Fields of UTF-8 text as JSON strings, escaped as :func:`~relu_cli.input.json.json_string` escapes
-    them; in bulk when no field holds a control character (a line break, a tab), one by one otherwise.
+    them, all at once.
 
     >>> json_strings([b"a", b'b"\\c', b"", "\N{LATIN SMALL LETTER E WITH ACUTE}".encode()])
     [b'"a"', b'"b\\"\\\\c"', b'""', b'"\xc3\xa9"']
-    >>> json_strings([b"a\tb", b"c"])
-    [b'"a\\tb"', b'"c"']
+    >>> json_strings([b"a\tb\n", b"\x00"])
+    [b'"a\\tb\\n"', b'"\\u0000"']
     """
-    text = join(cells, b"\n")
-    if cells and len(text.translate(None, _CONTROL)) == len(text) - len(cells) + 1:
-        escaped = text.replace(b"\\", b"\\\\").replace(b'"', b'\\"').replace(b"\n", b'"\n"')
-        return (b'"' + escaped + b'"').split(b"\n")
-    return [json_string(cell.decode()).encode() for cell in cells]
+    if not cells:
+        return []
+    text = join(cells, NEVER_IN_UTF8).replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+    for byte in set(text.translate(None, _NOT_CONTROL)):  # the control characters in it, if any
+        text = text.replace(bytes([byte]), _CONTROL_ESCAPES[byte])
+    return (b'"' + text.replace(NEVER_IN_UTF8, b'"' + NEVER_IN_UTF8 + b'"') + b'"').split(NEVER_IN_UTF8)
 
 
 class JsonWriter(Writer):
@@ -135,8 +136,13 @@ class JsonWriter(Writer):
             self.write_text("\n]\n" if self.count and not self.bare else "]\n")
 
 
-#: The bytes that JSON escapes in a string besides the quote and the backslash
+#: The bytes that JSON escapes in a string besides the quote and the backslash, and their escapes
 _CONTROL = bytes(range(32))
+_CONTROL_ESCAPES = {
+    byte: {8: b"\\b", 9: b"\\t", 10: b"\\n", 12: b"\\f", 13: b"\\r"}.get(byte, b"\\u%04x" % byte)
+    for byte in _CONTROL
+}
+_NOT_CONTROL = bytes(range(32, 256))
 
 
 #: Whether a field that starts with a byte may be a JSON number
