@@ -369,6 +369,53 @@ def test_json_of_text_and_numbers_with_one_field_unlike_its_column_equals_the_re
     assert render(data, OutputFormat.ndjson, columns="x") == "".join(o + "\n" for o in objects)
 
 
+# Text quoted whole, as CSV quotes it: each is a JSON string once a line feed in it is escaped
+QUOTED_TEXT = ['"item 7, lot 3"', '"a note,\nover two lines"', '""', '"x"', '"2024-01-05"', '"-"', '"é, ü"']
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.ndjson, OutputFormat.json])
+@pytest.mark.parametrize("names", [["label", "x", "y"], ["id", "label", "x", "y"], ["id", "x", "label"]])
+def test_json_of_rows_with_columns_of_quoted_text_is_made_from_the_rows_text(
+    monkeypatch: pytest.MonkeyPatch, fmt: OutputFormat, names: list[str]
+) -> None:
+    """Quoted columns of text, first, inner or last, beside columns of numbers and one of plain text."""
+    from relu_cli.output import json as json_output
+
+    monkeypatch.setattr(json_output, "_column_tokens", lambda columns: pytest.fail("made column by column"))
+    plain = ["a", "b c", "", "NA"]
+
+    def field(name: str, i: int) -> str:
+        if name == "x":
+            return f"{i / 7 - 20!r}"
+        if name == "id":
+            return str(i)
+        return QUOTED_TEXT[i % len(QUOTED_TEXT)] if name == "label" else plain[i % len(plain)]
+
+    names = [*names, "note"]
+    rows = [[field(name, i) for name in names] for i in range(300)]
+    data = (",".join(names) + "\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
+    objects = objects_of(rows, names, {"x": relu_token})
+    expected = (
+        "".join(o + "\n" for o in objects)
+        if fmt is OutputFormat.ndjson
+        else "[\n" + ",\n".join(objects) + "\n]\n"
+    )
+    assert render(data, fmt, columns="x") == expected
+
+
+@pytest.mark.parametrize("label", ['"a ""b"""', '"5"', '"-2.5"', "plain", '"x\ty"', '"a\\b"', '"a"b'])
+def test_json_of_quoted_text_with_one_field_unlike_its_column_equals_the_reference(label: str) -> None:
+    """One label among 300 quoted ones that is no JSON string as it is: with doubled quotes inside, a number
+    in quotes (a number in JSON), unquoted, with a tab or a backslash, or with text after its quotes."""
+    rows = [[QUOTED_TEXT[i % len(QUOTED_TEXT)], f"{i / 7 - 20!r}", str(i)] for i in range(300)]
+    rows[211][0] = label
+    data = ("label,x,y\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
+    objects = objects_of(rows, ["label", "x", "y"], {"x": relu_token})
+    if label == '"a"b':  # text after the closing quote: all of it the field's value, as read
+        objects[211] = objects[211].replace('"label": "a\\""', '"label": "\\"a\\"b"')
+    assert render(data, OutputFormat.ndjson, columns="x") == "".join(o + "\n" for o in objects)
+
+
 @pytest.mark.parametrize("width", [2, 31, 32, 40])
 def test_json_of_number_rows_of_any_width_names_every_field(width: int) -> None:
     names = [f"c{i}" for i in range(width)]

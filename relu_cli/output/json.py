@@ -7,14 +7,21 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 
 import numpy as np
 
-from ..chunks import NEVER_IN_UTF8, Layout, field_bounds, fields_text, join
+from ..chunks import (
+    NEVER_IN_UTF8,
+    QUOTED_DELIMITER,
+    QUOTED_LINE_FEED,
+    Layout,
+    field_bounds,
+    fields_text,
+    join,
+)
 from ..input.json import json_string
 from ..numbers import JSON_NUMBER_BYTES, format_rows, format_tokens, json_number_rows, loads_json_numbers
 from ..transform import stacked
 from . import Writer, field_name
 
 if TYPE_CHECKING:
-    from ..chunks import Delimited
     from ..transform import Columns, Processed
 
 
@@ -156,9 +163,9 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
     """Rows of JSON numbers as objects, in bulk: a transformed column's NaN, ±inf and missing cells become
     ``null``, and a few fields passed through that are no JSON numbers their tokens; then each delimiter of
     the rows' text is replaced by the key after it, and each line feed by the end of one object and the
-    first key of the next. A column of text that needs no escape (:func:`_plain_text_columns`) is written
-    as strings by quotes around its fields' delimiters. None for other rows (more fields of no number, and
-    rows of more fields than there are markers)."""
+    first key of the next. Columns of text that JSON writes as strings as they are (:func:`_text_columns`)
+    may be among them. None for other rows (more fields of no number, and rows of more fields than there
+    are markers)."""
     width, lines = len(labels), columns.out_delimited()
     if columns.tokens is not None or lines is None or width - 1 > len(_KEY_MARKERS):
         return None
@@ -178,14 +185,18 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
     count, null_count = columns.rows * width, sum(rows.size for _, rows in nulls)
     odd = 0 if lines.quoted else columns.rows // 256 + 16  # (a quoted field's value is not its text)
     spans = json_number_rows(text, count, nulls=null_count, odd=odd)
-    strings: list[int] = []
-    if spans is None and not lines.quoted:
+    plain: list[int] = []
+    in_quotes: list[int] = []
+    if spans is None and (not lines.quoted or lines.delimiter == b","):
         # columns of text written as strings, if the other columns passed through hold numbers only (the
         # transformed ones are numbers made here, and null)
-        strings = _plain_text_columns(lines, set(order))
-        others = [column for column in range(width) if column not in strings and column not in order]
-        if strings and all(loads_json_numbers(lines.column(column)) for column in others):
+        passed = {column: lines.column(column) for column in range(width) if column not in order}
+        plain, in_quotes = _text_columns(passed, quoted=lines.quoted)
+        others = [column for column in passed if column not in plain and column not in in_quotes]
+        if (plain or in_quotes) and all(loads_json_numbers(passed[column]) for column in others):
             spans = []
+            if in_quotes:  # the delimiters and line feeds inside quotes still their stand-ins
+                text = lines.text
     if spans is None:
         return None
     if spans:  # fields passed through that are no JSON numbers, each as a number or string token
@@ -199,33 +210,52 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
     for column in range(1, width):  # each row has its width - 1 delimiters
         marked[delimiters[column - 1 :: width - 1]] = _KEY_MARKERS[column - 1]
     objects = marked.tobytes()
-    quotes = [b'"' if column in strings else b"" for column in range(width)]  # around a string
+    quotes = [b'"' if column in plain else b"" for column in range(width)]  # around a string
     for column in range(1, width):
         key = quotes[column - 1] + labels[column] + quotes[column]
         objects = objects.replace(_KEY_MARKERS[column - 1 : column], key)
+    if in_quotes:  # a line feed inside quotes as its escape
+        objects = objects.replace(QUOTED_LINE_FEED, b"\\n").replace(QUOTED_DELIMITER, b",")
     first = labels[0] + quotes[0]
     return first + objects.replace(b"\n", quotes[-1] + b"}" + separator + first)[: -len(first)]
 
 
-def _plain_text_columns(lines: Delimited, transformed: set[int]) -> list[int]:
-    """The columns of unquoted ``lines`` (which hold no quote) passed through whose fields are all text
-    that JSON writes as a string as it is (no backslash or control character in any; nor a comma, which
-    :func:`_number_objects` sets apart fields with) and none a JSON number."""
-    found = []
-    for column in range(lines.width):
-        if column in transformed:
-            continue
-        fields = lines.column(column)
+def _text_columns(passed: dict[int, list[bytes]], *, quoted: bool) -> tuple[list[int], list[int]]:
+    """Which columns ``passed`` through (their fields by column) hold text only that JSON writes as a string
+    as it is, none of it a JSON number: unquoted ones (no quote, backslash or control character in any;
+    nor a comma, which :func:`_number_objects` sets apart fields with), and, of ``quoted`` lines, ones
+    whose every field is quoted whole (with no quote inside, nor a backslash or a control character but a
+    line feed), which is then a JSON string once the line feeds are escaped."""
+    plain: list[int] = []
+    in_quotes: list[int] = []
+    for column, fields in passed.items():
         if not fields or JSON_NUMBER_BYTES.fullmatch(fields[0]):
             continue  # (a column of numbers, as most are, is not looked at further)
         text = fields_text(fields)
-        if b"\\" in text or b"," in text or len(text.translate(None, _CONTROL)) != len(text):
+        bytes_, starts, stops = field_bounds(text)
+        controls = len(text) - len(text.translate(None, _CONTROL))
+        if b"\\" in text:
             continue
-        bytes_, starts, _ = field_bounds(text)
-        may_be_numbers = np.flatnonzero(_STARTS_A_NUMBER[bytes_[starts]]).tolist()
-        if not any(JSON_NUMBER_BYTES.fullmatch(fields[index]) for index in may_be_numbers):
+        if b'"' not in text and b"," not in text and not controls:
+            found, inside = plain, 0
+        elif (
+            quoted
+            and text.count(b'"') == 2 * len(fields)
+            and controls == text.count(b"\n")
+            and bool(
+                np.all((stops - starts >= 2) & (bytes_[starts] == ord('"')) & (bytes_[stops - 1] == ord('"')))
+            )
+        ):
+            found, inside = in_quotes, 1
+        else:
+            continue
+        may_be_numbers = np.flatnonzero(_STARTS_A_NUMBER[bytes_[starts + inside]]).tolist()
+        if not any(
+            JSON_NUMBER_BYTES.fullmatch(fields[index], inside, len(fields[index]) - inside)
+            for index in may_be_numbers
+        ):
             found.append(column)
-    return found
+    return plain, in_quotes
 
 
 def _as_numbers(columns: Columns) -> bool:
