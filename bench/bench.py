@@ -55,6 +55,7 @@ CASE_NAMES = (
     "odd-cells",
     "odd-stream",
     "quoted",
+    "quoted-ndjson",
     "long-lines",
     "table",
     "stats",
@@ -628,15 +629,17 @@ def build_cases(tools: Tools, args: argparse.Namespace) -> list[Case]:
                 relu_x(stdin=csv_file(data, rows, "nan", 0.001), target=1.5, note="0.1% of x nan"),
                 relu_x(stdin=csv_file(data, rows, '"{}"', 0.001), target=1.5, note="0.1% of x quoted"),
             )
-    if needs("quoted"):
+    for fmt in ("csv", "ndjson") if needs("quoted") else ():  # labels written as csv fields, as JSON strings
+        labelled = functools.partial(ours, "relu", "--columns", "x", "--format", fmt)
         add(
-            "quoted",
-            f"quoted, csv, {rows:,} rows, a label with a comma in quotes (reference: twin without quotes)",
-            relu_x(stdin=labelled_csv_file(data, rows, "plain"), note="labels like [item 7; lot 3]"),
-            relu_x(
+            "quoted" if fmt == "csv" else f"quoted-{fmt}",
+            f"quoted, {'csv' if fmt == 'csv' else 'csv to ' + fmt}, {rows:,} rows, a label with a comma in"
+            " quotes (reference: twin without quotes)",
+            labelled(stdin=labelled_csv_file(data, rows, "plain"), note="labels like [item 7; lot 3]"),
+            labelled(
                 stdin=labelled_csv_file(data, rows, "quoted"), target=1.5, note='labels like "item 7, lot 3"'
             ),
-            relu_x(
+            labelled(
                 stdin=labelled_csv_file(data, rows, "multiline"),
                 target=1.5,
                 note="so, and one in 1,000 breaks its line in the quotes",

@@ -29,8 +29,16 @@ def test_quick_benchmark_run_prints_its_tables(tmp_path: Path) -> None:
         assert case in result.stdout
     for fmt in ("text", "csv", "tsv", "ndjson", "json"):
         assert f"`relu-cli relu --columns x --format {fmt}`" in result.stdout
-    for case in ("against DuckDB", "odd cells", "quoted", "long lines", "table view", "--stats"):
+    for case in (
+        "against DuckDB",
+        "odd cells",
+        "quoted, csv,",
+        "quoted, csv to ndjson",
+        "long lines",
+        "table view",
+    ):
         assert case in result.stdout
+    assert "--stats" in result.stdout
     assert "correctness: OK" in result.stdout
     assert "peak RSS" in result.stdout and "peak summed PSS" in result.stdout
     for fmt in ("text", "csv", "tsv", "json", "ndjson", "table"):
