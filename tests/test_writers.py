@@ -313,6 +313,23 @@ def test_json_of_number_rows_with_a_few_cells_of_no_number_is_made_from_the_rows
     assert render(data, OutputFormat.ndjson, columns="x") == "".join(o + "\n" for o in expected)
 
 
+def rows_data(names: list[str], rows: list[list[str]], delimiter: str = ",") -> bytes:
+    return (delimiter.join(names) + "\n" + "".join(delimiter.join(row) + "\n" for row in rows)).encode()
+
+
+def json_text(objects: list[str], fmt: OutputFormat) -> str:
+    if fmt is OutputFormat.ndjson:
+        return "".join(o + "\n" for o in objects)
+    return "[\n" + ",\n".join(objects) + "\n]\n"
+
+
+@pytest.fixture
+def without_the_path_by_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from relu_cli.output import json as json_output
+
+    monkeypatch.setattr(json_output, "_column_tokens", lambda columns: pytest.fail("made column by column"))
+
+
 # Columns of text that JSON writes as strings as they are: dates, words, null spellings, empty fields
 PLAIN_TEXT = ["2024-01-05", "item 7", "", "NA", "null", "nan", "true", "-", "1.", "é", "+3", "0x1F", " a "]
 
@@ -321,14 +338,12 @@ PLAIN_TEXT = ["2024-01-05", "item 7", "", "NA", "null", "nan", "true", "-", "1."
 @pytest.mark.parametrize(
     "names", [["label", "x", "y"], ["id", "label", "x", "y"], ["id", "x", "label"], ["a", "x", "b", "c"]]
 )
+@pytest.mark.usefixtures("without_the_path_by_columns")
 def test_json_of_rows_with_columns_of_text_is_made_from_the_rows_text(
-    monkeypatch: pytest.MonkeyPatch, fmt: OutputFormat, names: list[str]
+    fmt: OutputFormat, names: list[str]
 ) -> None:
     """Columns of text first, inner or last, beside columns of numbers, and NaN, ±inf and missing cells in
     the transformed column: each text field becomes a string, made without the path by columns."""
-    from relu_cli.output import json as json_output
-
-    monkeypatch.setattr(json_output, "_column_tokens", lambda columns: pytest.fail("made column by column"))
     xs = ["nan", "", "-inf", "inf", "NA", "-2.5", "3", "1e-05"]
 
     def field(name: str, i: int) -> str:
@@ -339,14 +354,8 @@ def test_json_of_rows_with_columns_of_text_is_made_from_the_rows_text(
         return PLAIN_TEXT[(i + len(name)) % len(PLAIN_TEXT)]
 
     rows = [[field(name, i) for name in names] for i in range(300)]
-    data = (",".join(names) + "\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
-    objects = objects_of(rows, names, {"x": relu_token})
-    expected = (
-        "".join(o + "\n" for o in objects)
-        if fmt is OutputFormat.ndjson
-        else "[\n" + ",\n".join(objects) + "\n]\n"
-    )
-    assert render(data, fmt, columns="x") == expected
+    expected = json_text(objects_of(rows, names, {"x": relu_token}), fmt)
+    assert render(rows_data(names, rows), fmt, columns="x") == expected
 
 
 @pytest.mark.parametrize(
@@ -364,9 +373,9 @@ def test_json_of_text_and_numbers_with_one_field_unlike_its_column_equals_the_re
     JSON number. The rows are made by columns instead, and come out the same as the reference."""
     rows = [[PLAIN_TEXT[i % len(PLAIN_TEXT)], str(i - 150), str(i)] for i in range(300)]
     rows[211][column] = field
-    data = ("label\tx\ty\n" + "".join("\t".join(row) + "\n" for row in rows)).encode()
     objects = objects_of(rows, ["label", "x", "y"], {"x": relu_token})
-    assert render(data, OutputFormat.ndjson, columns="x") == "".join(o + "\n" for o in objects)
+    data = rows_data(["label", "x", "y"], rows, "\t")
+    assert render(data, OutputFormat.ndjson, columns="x") == json_text(objects, OutputFormat.ndjson)
 
 
 # Text quoted whole, as CSV quotes it: each is a JSON string once a line feed in it is escaped
@@ -375,13 +384,11 @@ QUOTED_TEXT = ['"item 7, lot 3"', '"a note,\nover two lines"', '""', '"x"', '"20
 
 @pytest.mark.parametrize("fmt", [OutputFormat.ndjson, OutputFormat.json])
 @pytest.mark.parametrize("names", [["label", "x", "y"], ["id", "label", "x", "y"], ["id", "x", "label"]])
+@pytest.mark.usefixtures("without_the_path_by_columns")
 def test_json_of_rows_with_columns_of_quoted_text_is_made_from_the_rows_text(
-    monkeypatch: pytest.MonkeyPatch, fmt: OutputFormat, names: list[str]
+    fmt: OutputFormat, names: list[str]
 ) -> None:
     """Quoted columns of text, first, inner or last, beside columns of numbers and one of plain text."""
-    from relu_cli.output import json as json_output
-
-    monkeypatch.setattr(json_output, "_column_tokens", lambda columns: pytest.fail("made column by column"))
     plain = ["a", "b c", "", "NA"]
 
     def field(name: str, i: int) -> str:
@@ -393,14 +400,8 @@ def test_json_of_rows_with_columns_of_quoted_text_is_made_from_the_rows_text(
 
     names = [*names, "note"]
     rows = [[field(name, i) for name in names] for i in range(300)]
-    data = (",".join(names) + "\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
-    objects = objects_of(rows, names, {"x": relu_token})
-    expected = (
-        "".join(o + "\n" for o in objects)
-        if fmt is OutputFormat.ndjson
-        else "[\n" + ",\n".join(objects) + "\n]\n"
-    )
-    assert render(data, fmt, columns="x") == expected
+    expected = json_text(objects_of(rows, names, {"x": relu_token}), fmt)
+    assert render(rows_data(names, rows), fmt, columns="x") == expected
 
 
 @pytest.mark.parametrize("label", ['"a ""b"""', '"5"', '"-2.5"', "plain", '"x\ty"', '"a\\b"', '"a"b'])
@@ -409,11 +410,11 @@ def test_json_of_quoted_text_with_one_field_unlike_its_column_equals_the_referen
     in quotes (a number in JSON), unquoted, with a tab or a backslash, or with text after its quotes."""
     rows = [[QUOTED_TEXT[i % len(QUOTED_TEXT)], f"{i / 7 - 20!r}", str(i)] for i in range(300)]
     rows[211][0] = label
-    data = ("label,x,y\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
     objects = objects_of(rows, ["label", "x", "y"], {"x": relu_token})
     if label == '"a"b':  # text after the closing quote: all of it the field's value, as read
         objects[211] = objects[211].replace('"label": "a\\""', '"label": "\\"a\\"b"')
-    assert render(data, OutputFormat.ndjson, columns="x") == "".join(o + "\n" for o in objects)
+    data = rows_data(["label", "x", "y"], rows)
+    assert render(data, OutputFormat.ndjson, columns="x") == json_text(objects, OutputFormat.ndjson)
 
 
 @pytest.mark.parametrize("width", [2, 31, 32, 40])
