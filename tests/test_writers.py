@@ -378,6 +378,41 @@ def test_json_of_text_and_numbers_with_one_field_unlike_its_column_equals_the_re
     assert render(data, OutputFormat.ndjson, columns="x") == json_text(objects, OutputFormat.ndjson)
 
 
+@pytest.mark.parametrize("fmt", [OutputFormat.ndjson, OutputFormat.json])
+@pytest.mark.parametrize(
+    "names", [["id", "label", "x", "y"], ["y", "x", "label", "id"], ["label", "x", "id"]]
+)
+@pytest.mark.usefixtures("without_the_path_by_columns")
+def test_json_of_text_and_numbers_with_a_few_fields_of_no_number_is_made_from_the_rows_text(
+    fmt: OutputFormat, names: list[str]
+) -> None:
+    """A column of text beside columns of numbers passed through, first, inner and last, with a few
+    fields that are no JSON numbers: those are written as their tokens in the rows' text."""
+    odd = {3: "", 40: "NA", 77: "abc", 150: "1e400", 151: "01", 299: " 5"}
+
+    def field(name: str, i: int) -> str:
+        if name == "x":
+            return ["nan", "-2.5", "", "3"][i % 4]
+        if name == "label":
+            return PLAIN_TEXT[i % len(PLAIN_TEXT)]
+        return odd.get(i, str(i)) if name == "id" else odd.get(299 - i, str(i * 3))
+
+    rows = [[field(name, i) for name in names] for i in range(300)]
+    expected = json_text(objects_of(rows, names, {"x": relu_token}), fmt)
+    assert render(rows_data(names, rows), fmt, columns="x") == expected
+
+
+def test_json_of_text_and_numbers_with_many_fields_of_no_number_equals_the_reference() -> None:
+    """More such fields than the rows' text takes (here, every fifth): the rows are made by columns."""
+    rows = [
+        [PLAIN_TEXT[i % len(PLAIN_TEXT)], str(i - 150), "NA" if i % 5 == 0 else str(i)] for i in range(300)
+    ]
+    objects = objects_of(rows, ["label", "x", "y"], {"x": relu_token})
+    assert render(rows_data(["label", "x", "y"], rows), OutputFormat.ndjson, columns="x") == json_text(
+        objects, OutputFormat.ndjson
+    )
+
+
 # Text quoted whole, as CSV quotes it: each is a JSON string once a line feed in it is escaped
 QUOTED_TEXT = ['"item 7, lot 3"', '"a note,\nover two lines"', '""', '"x"', '"2024-01-05"', '"-"', '"é, ü"']
 

@@ -172,10 +172,11 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
     order, _, computed = stacked(columns.results)
     nulls = [(column, np.flatnonzero(~np.isfinite(computed[k]))) for k, column in enumerate(order)]
     nulls = [(column, rows) for column, rows in nulls if rows.size]
+    pieces = lines.pieces  # a row's inner fields are its width - 1 pieces
     if not nulls:
         text = lines.joined(b",")
     elif all(lines.inner(width, column) for column, _ in nulls) and not lines.quoted:
-        pieces = lines.pieces.copy()  # a row's inner fields are its width - 1 pieces
+        pieces = pieces.copy()
         for column, rows in nulls:
             for row in rows.tolist():
                 pieces[row * (width - 1) + column] = b"null"
@@ -192,19 +193,22 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
         # transformed ones are numbers made here, and null)
         passed = {column: lines.column(column) for column in range(width) if column not in order}
         plain, in_quotes = _text_columns(passed, quoted=lines.quoted)
-        others = [column for column in passed if column not in plain and column not in in_quotes]
-        if (plain or in_quotes) and all(loads_json_numbers(passed[column]) for column in others):
+        others = {column: fields for column, fields in passed.items() if column not in plain + in_quotes}
+        odd_fields = _odd_fields(others, odd) if plain or in_quotes else None
+        if odd_fields is not None:
             spans = []
-            if in_quotes:  # the delimiters and line feeds inside quotes still their stand-ins
+            if odd_fields:
+                text = join(_with_tokens(pieces, odd_fields, width), b",")
+            elif in_quotes:  # the delimiters and line feeds inside quotes still their stand-ins
                 text = lines.text
     if spans is None:
         return None
     if spans:  # fields passed through that are no JSON numbers, each as a number or string token
-        pieces, done = [], 0
+        parts, done = [], 0
         for start, end in spans:
-            pieces += [text[done:start], json_passthrough_tokens([text[start:end]])[0]]
+            parts += [text[done:start], json_passthrough_tokens([text[start:end]])[0]]
             done = end
-        text = join([*pieces, text[done:]])
+        text = join([*parts, text[done:]])
     marked = np.frombuffer(text, dtype=np.uint8).copy()
     delimiters = np.flatnonzero(marked == ord(","))
     for column in range(1, width):  # each row has its width - 1 delimiters
@@ -218,6 +222,49 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
         objects = objects.replace(QUOTED_LINE_FEED, b"\\n").replace(QUOTED_DELIMITER, b",")
     first = labels[0] + quotes[0]
     return first + objects.replace(b"\n", quotes[-1] + b"}" + separator + first)[: -len(first)]
+
+
+def _odd_fields(columns: dict[int, list[bytes]], most: int) -> dict[tuple[int, int], bytes] | None:
+    """The fields of ``columns`` (by column) that are no JSON numbers, by their row and column, each with
+    its JSON token; None when a column has more than ``most`` of them.
+
+    >>> _odd_fields({0: [b"1", b"", b"-2"], 2: [b"NA", b"3", b"1e5"]}, 2)
+    {(1, 0): b'""', (0, 2): b'"NA"'}
+    """
+    found: dict[tuple[int, int], bytes] = {}
+    for column, fields in columns.items():
+        text = join([*fields, b""], b"\n")
+        spans = json_number_rows(text, len(fields), odd=most)
+        if spans is None:
+            return None
+        if spans:  # a field's row is the count of line feeds before it
+            ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n"))
+            rows = np.searchsorted(ends, [start for start, _ in spans]).tolist()
+            tokens = json_passthrough_tokens([fields[row] for row in rows])
+            found.update({(row, column): token for row, token in zip(rows, tokens)})
+    return found
+
+
+def _with_tokens(pieces: list[bytes], fields: dict[tuple[int, int], bytes], width: int) -> list[bytes]:
+    r"""``pieces`` of unquoted lines (as :class:`~relu_cli.chunks.Delimited` holds them) with some
+    ``fields``, by their row and column, replaced: a field of the first or the last column shares its
+    piece with the one across the line feed.
+
+    >>> _with_tokens([b"1", b"2\n3", b"4\n"], {(0, 1): b"A", (1, 0): b"B", (0, 0): b"C"}, 2)
+    [b'C', b'A\nB', b'4\n']
+    """
+    pieces = pieces.copy()
+    step = width - 1
+    for (row, column), token in fields.items():
+        if 0 < column < step:
+            pieces[row * step + column] = token
+        elif column == 0 and row == 0:
+            pieces[0] = token
+        elif column == 0:
+            pieces[row * step] = pieces[row * step].split(b"\n")[0] + b"\n" + token
+        else:
+            pieces[(row + 1) * step] = token + b"\n" + pieces[(row + 1) * step].split(b"\n")[1]
+    return pieces
 
 
 def _text_columns(passed: dict[int, list[bytes]], *, quoted: bool) -> tuple[list[int], list[int]]:
