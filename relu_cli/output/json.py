@@ -175,11 +175,10 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
     pieces = lines.pieces  # a row's inner fields are its width - 1 pieces
     if not nulls:
         text = lines.joined(b",")
-    elif all(lines.inner(width, column) for column, _ in nulls) and not lines.quoted:
-        pieces = pieces.copy()
-        for column, rows in nulls:
-            for row in rows.tolist():
-                pieces[row * (width - 1) + column] = b"null"
+    elif not lines.quoted:
+        pieces = _with_tokens(
+            pieces, {(row, column): b"null" for column, rows in nulls for row in rows.tolist()}, width
+        )
         text = join(pieces, b",")
     else:
         return None
