@@ -172,13 +172,12 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
     order, _, computed = stacked(columns.results)
     nulls = [(column, np.flatnonzero(~np.isfinite(computed[k]))) for k, column in enumerate(order)]
     nulls = [(column, rows) for column, rows in nulls if rows.size]
-    pieces = lines.pieces  # a row's inner fields are its width - 1 pieces
+    pieces = None  # a row's inner fields are its width - 1 pieces: split from the text only if need be
     if not nulls:
         text = lines.joined(b",")
     elif not lines.quoted:
-        pieces = _with_tokens(
-            pieces, {(row, column): b"null" for column, rows in nulls for row in rows.tolist()}, width
-        )
+        nulled = {(row, column): b"null" for column, rows in nulls for row in rows.tolist()}
+        pieces = _with_tokens(lines.pieces, nulled, width)
         text = join(pieces, b",")
     else:
         return None
@@ -197,7 +196,7 @@ def _number_objects(columns: Columns, labels: list[bytes], separator: bytes) -> 
         if odd_fields is not None:
             spans = []
             if odd_fields:
-                text = join(_with_tokens(pieces, odd_fields, width), b",")
+                text = join(_with_tokens(lines.pieces if pieces is None else pieces, odd_fields, width), b",")
             elif in_quotes:  # the delimiters and line feeds inside quotes still their stand-ins
                 text = lines.text
     if spans is None:
