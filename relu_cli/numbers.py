@@ -24,9 +24,9 @@ if TYPE_CHECKING:  # numpy is imported where it is used: the command line asks p
 NUMBER = re.compile(
     r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE | re.ASCII
 )
-#: A number as JSON writes it, in ASCII digits; a field that is one passes into JSON output as a number.
-JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
-JSON_NUMBER_BYTES = re.compile(JSON_NUMBER.pattern.encode())
+#: A number as JSON writes it (of bytes, whose ``\d`` is an ASCII digit, as JSON's digits are); a field that
+#: is one passes into JSON output as a number.
+JSON_NUMBER = re.compile(rb"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 #: The blank characters around a value; a cell of only these is a missing value.
 BLANKS = " \t"
 _BLANK_BYTES = BLANKS.encode()

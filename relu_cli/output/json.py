@@ -17,11 +17,13 @@ from ..chunks import (
     join,
 )
 from ..input.json import json_string
-from ..numbers import JSON_NUMBER_BYTES, format_rows, format_tokens, json_number_rows, loads_json_numbers
+from ..numbers import JSON_NUMBER, format_rows, format_tokens, json_number_rows, loads_json_numbers
 from ..transform import stacked
 from . import Writer, field_name
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from ..transform import Columns, Processed
 
 
@@ -37,13 +39,22 @@ def json_passthrough_tokens(cells: list[bytes]) -> list[bytes]:
         return cells
     tokens = json_strings(cells)
     bytes_, starts, _ = field_bounds(fields_text(cells))
-    numbers: list[int] = np.flatnonzero(_STARTS_A_NUMBER[bytes_[starts]]).tolist()
-    candidates = [cells[index] for index in numbers]
-    if not loads_json_numbers(candidates):
-        numbers = [index for index, cell in zip(numbers, candidates) if JSON_NUMBER_BYTES.fullmatch(cell)]
-    for index in numbers:
+    for index in _json_numbers(cells, bytes_, starts):
         tokens[index] = cells[index]
     return tokens
+
+
+def _json_numbers(
+    fields: list[bytes], bytes_: NDArray[np.uint8], starts: NDArray[np.intp], inside: int = 0
+) -> list[int]:
+    """Which ``fields`` are JSON numbers, within ``inside`` bytes at each end (a field's quotes), given
+    their bytes and starts as :func:`~relu_cli.chunks.field_bounds` finds them: only those that start as
+    a number does (a ``-`` or a digit) are looked at, all at once when they all are one."""
+    numbers: list[int] = np.flatnonzero(_STARTS_A_NUMBER[bytes_[starts + inside]]).tolist()
+    candidates = [fields[index][inside : len(fields[index]) - inside] for index in numbers]
+    if loads_json_numbers(candidates):
+        return numbers
+    return [index for index, cell in zip(numbers, candidates) if JSON_NUMBER.fullmatch(cell)]
 
 
 def json_strings(cells: list[bytes]) -> list[bytes]:
@@ -274,13 +285,13 @@ def _text_columns(passed: dict[int, list[bytes]], *, quoted: bool) -> tuple[list
     plain: list[int] = []
     in_quotes: list[int] = []
     for column, fields in passed.items():
-        if not fields or JSON_NUMBER_BYTES.fullmatch(fields[0]):
+        if not fields or JSON_NUMBER.fullmatch(fields[0]):
             continue  # (a column of numbers, as most are, is not looked at further)
         text = fields_text(fields)
-        bytes_, starts, stops = field_bounds(text)
-        controls = len(text) - len(text.translate(None, _CONTROL))
         if b"\\" in text:
             continue
+        bytes_, starts, stops = field_bounds(text)
+        controls = len(text) - len(text.translate(None, _CONTROL))
         if b'"' not in text and b"," not in text and not controls:
             found, inside = plain, 0
         elif (
@@ -294,11 +305,7 @@ def _text_columns(passed: dict[int, list[bytes]], *, quoted: bool) -> tuple[list
             found, inside = in_quotes, 1
         else:
             continue
-        may_be_numbers = np.flatnonzero(_STARTS_A_NUMBER[bytes_[starts + inside]]).tolist()
-        if not any(
-            JSON_NUMBER_BYTES.fullmatch(fields[index], inside, len(fields[index]) - inside)
-            for index in may_be_numbers
-        ):
+        if not _json_numbers(fields, bytes_, starts, inside):
             found.append(column)
     return plain, in_quotes
 
